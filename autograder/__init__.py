@@ -1,0 +1,1 @@
+"""Course building from units, nbgrader integration, the notebook gate, grading helpers."""

@@ -1,0 +1,100 @@
+"""A standard nbgrader course directory, driven through nbgrader's own API."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from traitlets.config import Config, PyFileConfigLoader
+
+from course_units.notebooks import write_ipynb
+
+CONFIG_TEMPLATE = """\
+# nbgrader configuration written by microfab; plain `nbgrader` commands work in this folder.
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.Execute.timeout = {cell_timeout_s}
+c.Execute.interrupt_on_timeout = True
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+"""
+
+
+class NbgraderError(RuntimeError):
+    """nbgrader reported a failure; the message carries its log."""
+
+
+@dataclass(frozen=True)
+class CellScore:
+    grade_id: str
+    score: float
+    max_score: float
+
+
+class NbgraderCourse:
+    """One course folder: source/, release/, submitted/, autograded/ and a SQLite gradebook."""
+
+    def __init__(self, root: Path, course_id: str = "microfab", cell_timeout_s: int = 120):
+        self.root = Path(root).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
+        config_path = self.root / "nbgrader_config.py"
+        config_path.write_text(CONFIG_TEMPLATE.format(
+            course_id=course_id, root=str(self.root), db_url=self.db_url,
+            cell_timeout_s=cell_timeout_s,
+        ))
+        self.config: Config = PyFileConfigLoader(config_path.name, str(self.root)).load_config()
+
+    def _api(self):
+        from nbgrader.apps import NbGraderAPI
+
+        api = NbGraderAPI(config=self.config)
+        api.log.setLevel(logging.ERROR)
+        return api
+
+    def _check(self, result: dict, action: str) -> dict:
+        if not result.get("success"):
+            raise NbgraderError(f"nbgrader {action} failed in {self.root}:\n"
+                                f"{result.get('error') or ''}\n{result.get('log') or ''}")
+        return result
+
+    def source_path(self, assignment: str) -> Path:
+        return self.root / "source" / assignment / f"{assignment}.ipynb"
+
+    def release_path(self, assignment: str) -> Path:
+        return self.root / "release" / assignment / f"{assignment}.ipynb"
+
+    def submission_path(self, assignment: str, student: str) -> Path:
+        return self.root / "submitted" / student / assignment / f"{assignment}.ipynb"
+
+    def autograded_path(self, assignment: str, student: str) -> Path:
+        return self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
+
+    def add_source(self, assignment: str, notebook: nbformat.NotebookNode) -> Path:
+        return write_ipynb(notebook, self.source_path(assignment))
+
+    def generate_assignment(self, assignment: str) -> nbformat.NotebookNode:
+        """Strip solutions and hidden tests with nbgrader; return the student version."""
+        self._check(self._api().generate_assignment(assignment, force=True, create=True),
+                    f"generate_assignment {assignment}")
+        return nbformat.read(str(self.release_path(assignment)), as_version=4)
+
+    def submit(self, assignment: str, student: str, notebook: nbformat.NotebookNode) -> Path:
+        return write_ipynb(notebook, self.submission_path(assignment, student))
+
+    def autograde(self, assignment: str, student: str) -> list[CellScore]:
+        """Grade one submission with nbgrader autograde; scores per graded cell."""
+        self._check(self._api().autograde(assignment, student, force=True, create=True),
+                    f"autograde {assignment} for {student}")
+        return self.scores(assignment, student)
+
+    def scores(self, assignment: str, student: str) -> list[CellScore]:
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.db_url) as gradebook:
+            notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+            return [CellScore(g.name, float(g.score or 0), float(g.max_score))
+                    for g in notebook.grades]

@@ -1,0 +1,176 @@
+"""The notebook gate: a unit passes when its lesson runs and its lab grading tells right from wrong.
+
+For every unit: the lesson executes (papermill); the lab's source scores full marks and its student
+release scores zero through real nbgrader; and each graded test fails when some single solution is
+replaced by its stub (a test that never fails is vacuous, a solution no test notices is untested).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.course import CellScore, NbgraderCourse
+from autograder.lesson_run import run_lesson
+from autograder.profile_env import notebook_env
+from autograder.stubs import stub_one
+from course_units.catalogue import Unit
+from course_units.errors import UnitFormatError
+from course_units.notebooks import (
+    check_lab,
+    check_lesson,
+    graded_test_ids,
+    read_notebook,
+    solution_ids,
+)
+
+
+@dataclass
+class GateResult:
+    unit_id: str
+    budget_s: int
+    problems: list[str] = field(default_factory=list)
+    source_score: float = 0.0
+    release_score: float = 0.0
+    max_score: float = 0.0
+    lesson_s: float = 0.0
+    lab_s: float = 0.0
+    gate_s: float = 0.0
+    vacuous_tests: list[str] = field(default_factory=list)
+    untested_solutions: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def run_s(self) -> float:
+        """Time to execute the unit's notebooks once (what the budget covers)."""
+        return self.lesson_s + self.lab_s
+
+
+def _test_errors(notebook_path: Path) -> dict[str, str]:
+    """grade_id -> 'Error: message' for every graded cell that raised in an autograded notebook."""
+    if not notebook_path.exists():
+        return {}
+    notebook = nbformat.read(str(notebook_path), as_version=4)
+    errors = {}
+    for cell in notebook.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for output in cell.get("outputs", []):
+            if grade_id and output.get("output_type") == "error":
+                errors[grade_id] = f"{output['ename']}: {output['evalue']}"
+    return errors
+
+
+def _total(scores: list[CellScore]) -> tuple[float, float]:
+    return sum(s.score for s in scores), sum(s.max_score for s in scores)
+
+
+def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit, lab: nbformat.NotebookNode,
+               lab_path: Path) -> None:
+    release = course.generate_assignment(unit.id)
+    started = time.perf_counter()
+    course.submit(unit.id, "source", lab)
+    source = course.autograde(unit.id, "source")
+    result.lab_s = time.perf_counter() - started
+    result.source_score, result.max_score = _total(source)
+    if result.source_score < result.max_score:
+        errors = _test_errors(course.autograded_path(unit.id, "source"))
+        failing = [f"{s.grade_id} ({errors.get(s.grade_id, 'no points')})"
+                   for s in source if s.score < s.max_score]
+        result.problems.append(f"{lab_path}: the reference solution scores {result.source_score:g}"
+                               f"/{result.max_score:g}; failing: {'; '.join(failing)}. Fix the "
+                               f"solution or the test so the source earns full marks")
+
+    course.submit(unit.id, "release", release)
+    released = course.autograde(unit.id, "release")
+    result.release_score = _total(released)[0]
+    if result.release_score > 0:
+        passing = [s.grade_id for s in released if s.score > 0]
+        result.problems.append(f"{lab_path}: the student release scores {result.release_score:g} "
+                               f"with no work done; tests passing on the stubs: "
+                               f"{', '.join(passing)}. Make each test check the student's result")
+
+    failed_somewhere: set[str] = set()
+    for solution in solution_ids(lab):
+        student = f"stub-{solution}"
+        course.submit(unit.id, student, stub_one(lab, release, solution))
+        failed = {s.grade_id for s in course.autograde(unit.id, student) if s.score < s.max_score}
+        failed_somewhere |= failed
+        if not failed:
+            result.untested_solutions.append(solution)
+    result.vacuous_tests = [t for t in graded_test_ids(lab) if t not in failed_somewhere]
+    for test in result.vacuous_tests:
+        result.problems.append(f"{lab_path} [test cell {test!r}]: vacuous test: it passes whichever "
+                               f"solution is replaced by its stub. Assert on what the student's "
+                               f"code returns")
+    for solution in result.untested_solutions:
+        result.problems.append(f"{lab_path} [solution cell {solution!r}]: untested solution: no "
+                               f"graded test fails when it is replaced by its stub. Add a test")
+
+
+def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = True) -> GateResult:
+    """Run the whole gate for one unit; every failure becomes a problem line, never an exception."""
+    started = time.perf_counter()
+    result = GateResult(unit.id, unit.ci_budget_s)
+    workdir = Path(workdir).resolve() / unit.id
+    try:
+        lesson = read_notebook(unit.lesson_path)
+        lab = read_notebook(unit.lab_path)
+        format_errors = check_lesson(lesson, unit.lesson_path) + check_lab(lab, unit.lab_path)
+        if format_errors:
+            raise UnitFormatError(format_errors)
+        with notebook_env(profile, fast):
+            run = run_lesson(unit.lesson_path, workdir, fast=fast, timeout_s=unit.ci_budget_s)
+            result.lesson_s = run.wall_s
+            if not run.ok:
+                result.problems.append(run.error)
+            course = NbgraderCourse(workdir / "course", f"gate-{unit.id}", unit.ci_budget_s)
+            course.add_source(unit.id, lab)
+            _judge_lab(result, course, unit, lab, unit.lab_path)
+    except UnitFormatError as exc:
+        result.problems.extend(str(e) for e in exc.errors)
+    except Exception as exc:  # the gate reports, whatever went wrong, and goes on to the next unit
+        result.problems.append(f"{unit.folder}: the gate crashed: {exc!r}\n{traceback.format_exc()}")
+    if result.run_s > unit.ci_budget_s:
+        result.problems.append(f"{unit.folder / 'unit.yaml'} [ci_budget_s]: lesson + lab took "
+                               f"{result.run_s:.0f} s, over the budget of {unit.ci_budget_s} s. "
+                               f"Make FAST mode lighter or raise the budget")
+    result.gate_s = time.perf_counter() - started
+    return result
+
+
+def check_units(units: list[Unit], workdir: Path, jobs: int = 2, profile: str = "replay",
+                fast: bool = True, on_result=None) -> list[GateResult]:
+    """Gate units in parallel worker processes (each starts its own kernels)."""
+    if jobs <= 1 or len(units) <= 1:
+        results = []
+        for unit in units:
+            results.append(check_unit(unit, workdir, profile, fast))
+            if on_result:
+                on_result(results[-1])
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = [pool.submit(check_unit, unit, workdir, profile, fast) for unit in units]
+        results = []
+        for future in as_completed(futures):
+            results.append(future.result())
+            if on_result:
+                on_result(results[-1])
+    order = {unit.id: index for index, unit in enumerate(units)}
+    return sorted(results, key=lambda r: order[r.unit_id])
+
+
+def format_row(result: GateResult) -> str:
+    status = "PASS" if result.passed else "FAIL"
+    return (f"{status:4}  {result.unit_id:28}  source {result.source_score:g}/{result.max_score:g}"
+            f"  release {result.release_score:g}  vacuous {len(result.vacuous_tests)}"
+            f"  {result.run_s:5.1f} s / {result.budget_s} s budget  (gate {result.gate_s:.0f} s)")

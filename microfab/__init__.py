@@ -1,0 +1,1 @@
+"""The microfab command line."""

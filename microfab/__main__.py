@@ -1,0 +1,3 @@
+from microfab.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,32 @@
+"""`microfab`: one command line over the units, the gate, the book and the hardware shims."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from microfab import book_cmd, unit_cmd
+
+COMMANDS = [unit_cmd, book_cmd]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="microfab",
+        description="microfab: an offline interactive textbook and autograder for industrial "
+        "machine vision. Units live in course_units/; each is a lesson and an nbgrader lab.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
