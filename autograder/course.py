@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,13 @@ c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplemente
 """
 
 
+def _env_bin_on_path() -> None:
+    """nbgrader runs `alembic` from PATH; make it this environment's, even when not activated."""
+    env_bin = os.path.dirname(sys.executable)
+    if env_bin not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = env_bin + os.pathsep + os.environ.get("PATH", "")
+
+
 class NbgraderError(RuntimeError):
     """nbgrader reported a failure; the message carries its log."""
 
@@ -38,6 +48,7 @@ class NbgraderCourse:
     """One course folder: source/, release/, submitted/, autograded/ and a SQLite gradebook."""
 
     def __init__(self, root: Path, course_id: str = "microfab", cell_timeout_s: int = 120):
+        _env_bin_on_path()
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
@@ -50,7 +61,10 @@ class NbgraderCourse:
 
     def _api(self):
         from nbgrader.apps import NbGraderAPI
+        from sqlalchemy.exc import SAWarning
 
+        # nbgrader's own gradebook code triggers this harmless autoflush warning on every grade.
+        warnings.filterwarnings("ignore", message=".*not in session.*", category=SAWarning)
         api = NbGraderAPI(config=self.config)
         api.log.setLevel(logging.ERROR)
         return api

@@ -73,8 +73,8 @@ def _total(scores: list[CellScore]) -> tuple[float, float]:
     return sum(s.score for s in scores), sum(s.max_score for s in scores)
 
 
-def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit, lab: nbformat.NotebookNode,
-               lab_path: Path) -> None:
+def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
+               lab: nbformat.NotebookNode, lab_path: Path) -> None:
     release = course.generate_assignment(unit.id)
     started = time.perf_counter()
     course.submit(unit.id, "source", lab)
@@ -108,9 +108,9 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit, lab: nbfo
             result.untested_solutions.append(solution)
     result.vacuous_tests = [t for t in graded_test_ids(lab) if t not in failed_somewhere]
     for test in result.vacuous_tests:
-        result.problems.append(f"{lab_path} [test cell {test!r}]: vacuous test: it passes whichever "
-                               f"solution is replaced by its stub. Assert on what the student's "
-                               f"code returns")
+        result.problems.append(f"{lab_path} [test cell {test!r}]: vacuous test: it passes "
+                               f"whichever solution is replaced by its stub. Assert on what the "
+                               f"student's code returns")
     for solution in result.untested_solutions:
         result.problems.append(f"{lab_path} [solution cell {solution!r}]: untested solution: no "
                                f"graded test fails when it is replaced by its stub. Add a test")
@@ -138,7 +138,8 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
     except UnitFormatError as exc:
         result.problems.extend(str(e) for e in exc.errors)
     except Exception as exc:  # the gate reports, whatever went wrong, and goes on to the next unit
-        result.problems.append(f"{unit.folder}: the gate crashed: {exc!r}\n{traceback.format_exc()}")
+        result.problems.append(f"{unit.folder}: the gate crashed: {exc!r}\n"
+                               f"{traceback.format_exc()}")
     if result.run_s > unit.ci_budget_s:
         result.problems.append(f"{unit.folder / 'unit.yaml'} [ci_budget_s]: lesson + lab took "
                                f"{result.run_s:.0f} s, over the budget of {unit.ci_budget_s} s. "

@@ -20,12 +20,9 @@ class LessonRun:
 
 
 def _describe_failure(exc: papermill.PapermillExecutionError, source: Path, executed: Path) -> str:
-    import nbformat
-
-    notebook = nbformat.read(str(executed), as_version=4)
-    cell = notebook.cells[exc.cell_index] if exc.cell_index < len(notebook.cells) else None
-    first_line = cell.source.strip().splitlines()[0] if cell and cell.source.strip() else ""
-    return (f"{source}: code cell {exc.exec_count} (starting {first_line!r}) raised "
+    lines = [line for line in (exc.source or "").strip().splitlines() if line.strip()]
+    first_line = lines[0] if lines else ""
+    return (f"{source}: code cell [{exc.exec_count}] (starting {first_line!r}) raised "
             f"{exc.ename}: {exc.evalue}. Run the lesson locally to see the traceback; the executed "
             f"notebook is kept at {executed}")
 

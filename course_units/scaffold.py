@@ -40,7 +40,8 @@ def scaffold_unit(root: Path, unit_id: str, brief_path: Path) -> Path:
         raise ScaffoldError(f"{folder} already exists; choose another id or edit that unit")
     brief = read_yaml(Path(brief_path))
     if not isinstance(brief, dict):
-        raise ScaffoldError(f"{brief_path}: a brief is a YAML mapping; see {TEMPLATE_DIR}/brief.yaml")
+        raise ScaffoldError(f"{brief_path}: a brief is a YAML mapping; "
+                            f"see {TEMPLATE_DIR}/brief.yaml")
     document = unit_from_brief(unit_id, brief)
     problems = validate(document, UNIT_SCHEMA, Path(brief_path))
     if problems:

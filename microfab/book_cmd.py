@@ -16,8 +16,9 @@ def run_build(args) -> int:
         print(f"microfab book build: no _config.yml in {root}; run it from the repository root "
               f"or pass --root", file=sys.stderr)
         return 2
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", "html",
-               "-W", "-n", "--keep-going"]
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", str(root), "--builder", "html", "-W", "-n",
+               "--keep-going"]
     with notebook_env(profile="replay", fast=False):
         status = subprocess.call(command, cwd=root)
     reports = root / "_build" / "html" / "reports"

@@ -1,0 +1,157 @@
+"""Camera shims: one API for live cameras, the digital twin and recorded sessions.
+
+    from hardware_shims import open_camera
+    with open_camera() as cam:            # "auto": the lab profile decides
+        frame = cam.read()
+
+Importing this package stays cheap: cv2, mcap and camera SDKs load only when a
+source or session that needs them is opened.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .camera import FEATURES, Binding, Camera
+from .errors import (
+    DeviceLost,
+    EndOfStream,
+    FeatureError,
+    FrameTimeout,
+    MalformedURIError,
+    ProfileError,
+    SessionError,
+    ShimError,
+    UnknownSchemeError,
+)
+from .frame import Frame
+from .profiles import PROFILES, active_profile, preferred_camera
+from .registry import CameraRegistry, cameras
+from .uri import ResourceURI, parse_uri
+
+if TYPE_CHECKING:
+    from .session import SessionReader, SessionWriter
+
+__all__ = [
+    "FEATURES", "PROFILES", "Binding", "Camera", "CameraRegistry", "DeviceLost",
+    "EndOfStream", "FeatureError", "Frame", "FrameTimeout", "MalformedURIError",
+    "ProfileError", "ResourceURI", "SessionError", "SessionReader", "SessionWriter",
+    "ShimError", "UnknownSchemeError", "active_profile", "cameras", "open_camera",
+    "parse_uri", "record",
+]
+
+#: Seconds a preferred live device gets to open before `auto` falls back.
+OPEN_TIMEOUT_S = float(os.environ.get("MICROFAB_OPEN_TIMEOUT_S", "3"))
+# Recorded sources never fall back: a missing session must be reported, not hidden.
+_RECORDED_SCHEMES = {"replay", "file"}
+
+
+def __getattr__(name: str) -> Any:
+    # Session classes pull in cv2 and mcap; load them on first use only.
+    if name in ("SessionReader", "SessionWriter"):
+        from . import session
+
+        return getattr(session, name)
+    raise AttributeError(f"module 'hardware_shims' has no attribute {name!r}")
+
+
+def open_camera(uri: str | ResourceURI = "auto", **features: Any) -> Camera:
+    """Open a camera by URI (or `auto`), apply GenICam `features`, print the binding.
+
+    Example: open_camera("replay://orientation/sample", ExposureTime=1200.0)
+    """
+    parsed = parse_uri(uri)
+    if parsed.is_auto:
+        camera, reason, detail = _open_auto()
+    else:
+        camera, reason, detail = cameras.open(parsed), "requested", ""
+    camera.binding = Binding(str(camera.uri), reason, detail)
+    print(f"camera: {camera.binding}", flush=True)
+    try:
+        for name, value in features.items():
+            camera.set(name, value)
+    except BaseException:
+        camera.close()
+        raise
+    return camera
+
+
+def _open_auto() -> tuple[Camera, str, str]:
+    profile, preferred, why = preferred_camera()
+    uri = parse_uri(preferred)
+    if uri.scheme in _RECORDED_SCHEMES or preferred == profile.fallback:
+        return cameras.open(uri), why, ""
+    if uri.scheme not in cameras:
+        reason = f"{uri.scheme}:// not registered yet, {why}"
+        detail = f"no backend for {uri.scheme}://; known: {', '.join(cameras.schemes())}"
+    else:
+        try:
+            return _open_with_timeout(uri, OPEN_TIMEOUT_S), why, ""
+        except Exception as exc:  # any driver failure means: use the recording
+            reason = f"no device answered at {preferred}"
+            detail = f"{type(exc).__name__}: {exc}"
+    return cameras.open(profile.fallback), reason, detail
+
+
+def _open_with_timeout(uri: ResourceURI, timeout_s: float) -> Camera:
+    """Open `uri` on a daemon thread; a driver that hangs cannot hang the notebook."""
+    box: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            camera = cameras.open(uri)
+        except BaseException as exc:
+            box["error"] = exc
+            return
+        with lock:
+            if box.get("abandoned"):
+                camera.close()  # it answered too late; free the device
+            else:
+                box["camera"] = camera
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    with lock:
+        if "camera" in box:
+            return box["camera"]
+        box["abandoned"] = True
+    if "error" in box:
+        raise box["error"]
+    raise DeviceLost(f"{uri} did not answer within {timeout_s:g} s")
+
+
+def record(
+    uri: str | ResourceURI, frames: int, out: str | Path, progress: bool = True
+) -> Path:
+    """Read `frames` frames from any camera and save them as a session at `out`."""
+    from tqdm.auto import tqdm  # deferred: only recording needs it
+
+    from .session import SessionWriter
+
+    if frames < 1:
+        raise ValueError(f"frames must be >= 1, got {frames}")
+    out = Path(out)
+    with open_camera(uri) as camera:
+        meta = {"recorded_from": camera.binding.uri, "binding": camera.binding.reason}
+        with SessionWriter(out, metadata=meta) as writer, tqdm(
+            total=frames, desc=f"recording {out.name}", unit="frame", disable=not progress
+        ) as bar:
+            for _ in range(frames):
+                try:
+                    writer.write_frame(camera.read())
+                except EndOfStream:
+                    break
+                bar.update(1)
+    if writer.frame_count < frames:
+        warnings.warn(
+            f"{camera.binding.uri} ended after {writer.frame_count} of {frames} frames; "
+            f"{out} holds what was read",
+            stacklevel=2,
+        )
+    return out

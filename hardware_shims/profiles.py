@@ -1,0 +1,62 @@
+"""Lab profiles: which camera `open_camera("auto")` tries, and what it falls back to.
+
+MICROFAB_PROFILE picks the profile (default `replay`); MICROFAB_CAMERA
+overrides the camera URI while keeping the profile's recorded fallback, so a
+lab with no camera attached still runs every notebook.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import ProfileError
+
+PROFILE_ENV = "MICROFAB_PROFILE"
+CAMERA_ENV = "MICROFAB_CAMERA"
+DEFAULT_PROFILE = "replay"
+SAMPLE_SESSION = "replay://orientation/sample"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    camera: str  # preferred source
+    fallback: str  # recorded session used when the camera is unavailable
+    description: str = ""
+
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile("replay", SAMPLE_SESSION, SAMPLE_SESSION, "recorded sessions only"),
+        # The digital twin registers sim:// later; until then this replays.
+        Profile("sim", "sim://backboard-station", SAMPLE_SESSION, "digital twin"),
+        Profile("lab-usb", "usb://0", SAMPLE_SESSION, "UVC camera on a lab PC"),
+        Profile("lab-genicam", "genicam://", SAMPLE_SESSION, "GigE Vision/USB3 Vision"),
+    )
+}
+
+
+def active_profile(env: Mapping[str, str] | None = None) -> Profile:
+    """The profile named by MICROFAB_PROFILE (default `replay`)."""
+    env = os.environ if env is None else env
+    name = env.get(PROFILE_ENV, "").strip() or DEFAULT_PROFILE
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ProfileError(
+            f"{PROFILE_ENV}={name!r} is not a lab profile; valid: "
+            f"{', '.join(PROFILES)}. Unset it to use {DEFAULT_PROFILE!r}."
+        ) from None
+
+
+def preferred_camera(env: Mapping[str, str] | None = None) -> tuple[Profile, str, str]:
+    """(profile, camera URI to try first, why that URI) for `auto`."""
+    env = os.environ if env is None else env
+    profile = active_profile(env)
+    override = env.get(CAMERA_ENV, "").strip()
+    if override:
+        return profile, override, f"{CAMERA_ENV}, profile {profile.name}"
+    return profile, profile.camera, f"profile {profile.name}"

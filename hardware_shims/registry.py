@@ -1,0 +1,132 @@
+"""Which class opens which URI scheme (the papermill-style registry idiom).
+
+Built-ins are listed in `BUILTINS` as "module:attr" strings so a backend's
+SDK (cv2, a GenICam producer) is imported only when that scheme is opened.
+Third-party packages add schemes through the entry-point group
+`microfab.cameras`, read once, the first time an unknown scheme is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import re
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .errors import ShimError, UnknownSchemeError
+from .uri import ResourceURI, parse_uri
+
+if TYPE_CHECKING:
+    from .camera import Camera
+
+Factory = Callable[[ResourceURI], "Camera"]
+FactorySpec = Factory | str | importlib.metadata.EntryPoint
+
+ENTRY_POINT_GROUP = "microfab.cameras"
+
+# The one place built-in backends are declared.
+BUILTINS: dict[str, str] = {
+    "replay": "hardware_shims.replay:ReplayCamera",
+    "file": "hardware_shims.file_source:FileCamera",
+    "usb": "hardware_shims.usb_source:UsbCamera",
+}
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*$")
+
+
+class CameraRegistry:
+    """Maps a URI scheme to a factory `f(ResourceURI) -> Camera`."""
+
+    def __init__(self, builtins: bool = True) -> None:
+        self._specs: dict[str, FactorySpec] = {}
+        self._entry_points_loaded = False
+        self._lock = threading.Lock()
+        if builtins:
+            for scheme, target in BUILTINS.items():
+                self.register(scheme, target)
+
+    def register(self, scheme: str, factory: FactorySpec, replace: bool = False) -> None:
+        """Add a backend: a callable, or a lazy "package.module:attr" string."""
+        if not _SCHEME.match(scheme):
+            raise ValueError(
+                f"scheme {scheme!r} must be lowercase and start with a letter"
+            )
+        if not (callable(factory) or isinstance(factory, str)):
+            raise TypeError(f"factory for {scheme}:// must be callable or 'module:attr'")
+        with self._lock:
+            if scheme in self._specs and not replace:
+                raise ValueError(
+                    f"{scheme}:// is already registered; pass replace=True to override"
+                )
+            self._specs[scheme] = factory
+
+    def unregister(self, scheme: str) -> None:
+        with self._lock:
+            self._specs.pop(scheme, None)
+
+    def schemes(self) -> list[str]:
+        """Registered schemes (entry points included once they were read)."""
+        with self._lock:
+            return sorted(self._specs)
+
+    def __contains__(self, scheme: str) -> bool:
+        return self._lookup(scheme) is not None
+
+    def get(self, scheme: str) -> Factory:
+        """The factory for `scheme`, importing it now if it was registered lazily."""
+        spec = self._lookup(scheme)
+        if spec is None:
+            raise UnknownSchemeError(scheme, self.schemes())
+        if callable(spec) and not isinstance(spec, importlib.metadata.EntryPoint):
+            return spec
+        factory = _load(scheme, spec)
+        with self._lock:
+            self._specs[scheme] = factory  # resolve once, then reuse
+        return factory
+
+    def open(self, uri: str | ResourceURI) -> Camera:
+        """Parse `uri` and open it with the registered backend."""
+        parsed = parse_uri(uri)
+        if parsed.is_auto:
+            raise ShimError("'auto' is resolved by open_camera(), not by the registry")
+        return self.get(parsed.scheme)(parsed)
+
+    def _lookup(self, scheme: str) -> FactorySpec | None:
+        with self._lock:
+            spec = self._specs.get(scheme)
+        if spec is None and not self._entry_points_loaded:
+            self._load_entry_points()
+            with self._lock:
+                spec = self._specs.get(scheme)
+        return spec
+
+    def _load_entry_points(self) -> None:
+        eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        with self._lock:
+            self._entry_points_loaded = True
+            for ep in eps:
+                # Built-ins and explicit registrations win over installed plugins.
+                self._specs.setdefault(ep.name, ep)
+
+
+def _load(scheme: str, spec: FactorySpec) -> Factory:
+    try:
+        if isinstance(spec, importlib.metadata.EntryPoint):
+            factory = spec.load()
+        else:
+            module_name, _, attr = spec.partition(":")
+            factory = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        target = spec.value if isinstance(spec, importlib.metadata.EntryPoint) else spec
+        raise ShimError(
+            f"backend for {scheme}:// ({target}) could not be imported: {exc}. "
+            "Install the package or SDK it needs, or pick another camera URI."
+        ) from exc
+    if not callable(factory):
+        raise ShimError(f"backend for {scheme}:// is not callable: {factory!r}")
+    return factory
+
+
+cameras = CameraRegistry()
