@@ -66,3 +66,14 @@ def test_unit_new_refuses_a_brief_with_unknown_competency(units_copy, tmp_path, 
 def test_check_of_unknown_unit_is_refused(capsys):
     assert main(["unit", "check", "99-nowhere"]) == 2
     assert "no unit '99-nowhere'" in capsys.readouterr().err
+
+
+def test_check_refuses_a_duplicated_grade_id_naming_file_and_cell(units_copy, tmp_path, capsys):
+    lab = units_copy / "00-orientation" / "lab.md"
+    lab.write_text(lab.read_text().replace("grade_id: part_mask\n", "grade_id: gray_histogram\n"))
+    code = main(["unit", "--units-dir", str(units_copy), "check", "--jobs", "1",
+                 "--work", str(tmp_path / "gate"), "00-orientation"])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "FAIL  00-orientation" in captured.out
+    assert f"{lab} [cell " in captured.err and "duplicated grade_id 'gray_histogram'" in captured.err
