@@ -16,6 +16,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .banner import show_binding
 from .camera import FEATURES, Binding, Camera
 from .errors import (
     DeviceLost,
@@ -70,7 +71,7 @@ def open_camera(uri: str | ResourceURI = "auto", **features: Any) -> Camera:
     else:
         camera, reason, detail = cameras.open(parsed), "requested", ""
     camera.binding = Binding(str(camera.uri), reason, detail)
-    print(f"camera: {camera.binding}", flush=True)
+    show_binding("camera", camera.binding, fallback=bool(detail))
     try:
         for name, value in features.items():
             camera.set(name, value)
@@ -92,7 +93,8 @@ def _open_auto() -> tuple[Camera, str, str]:
         try:
             return _open_with_timeout(uri, OPEN_TIMEOUT_S), why, ""
         except Exception as exc:  # any driver failure means: use the recording
-            reason = f"no device answered at {preferred}"
+            silent = not isinstance(exc, ShimError) or isinstance(exc, DeviceLost | FrameTimeout)
+            reason = f"no device answered at {preferred}" if silent else f"{preferred} unavailable"
             detail = f"{type(exc).__name__}: {exc}"
     return cameras.open(profile.fallback), reason, detail
 

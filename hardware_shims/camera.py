@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .errors import EndOfStream, FeatureError, FrameTimeout, ShimError
+from .faults import FaultInjector
 from .frame import Frame
 from .uri import ResourceURI, parse_uri
 
@@ -123,6 +124,8 @@ class Camera:
         self._inflight: _Grab | None = None
         self._ended = False
         self._closed = False
+        #: Injected faults (replay://, sim:// with drop=, timeout=, ...); None for live devices.
+        self.faults: FaultInjector | None = None
 
     # --- what a backend implements -------------------------------------------------
     def _grab(self, timeout_s: float) -> Frame:
@@ -147,7 +150,10 @@ class Camera:
         if self._ended:
             raise EndOfStream(f"{self.uri} has no more frames")
         try:
-            frame = self._guarded_grab(timeout_s)
+            if self.faults:
+                frame = self.faults.grab(lambda: self._guarded_grab(timeout_s))
+            else:
+                frame = self._guarded_grab(timeout_s)
         except EndOfStream:
             self._ended = True
             raise

@@ -12,16 +12,17 @@ class ShimError(Exception):
 
 
 class UnknownSchemeError(ShimError, LookupError):
-    """No camera backend is registered for a URI scheme."""
+    """No backend (camera, board, arm) is registered for a URI scheme."""
 
-    def __init__(self, scheme: str, known: list[str]):
+    def __init__(self, scheme: str, known: list[str], kind: str = "camera",
+                 group: str = "microfab.cameras"):
         self.scheme = scheme
         self.known = sorted(known)
         listing = ", ".join(f"{s}://" for s in self.known) or "none"
         super().__init__(
-            f"no camera backend for '{scheme}://' (known: {listing}). "
+            f"no {kind} backend for '{scheme}://' (known: {listing}). "
             "Check the spelling, or install the package that provides it "
-            "(entry-point group 'microfab.cameras')."
+            f"(entry-point group '{group}')."
         )
 
 

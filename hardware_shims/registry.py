@@ -1,9 +1,11 @@
 """Which class opens which URI scheme (the papermill-style registry idiom).
 
-Built-ins are listed in `BUILTINS` as "module:attr" strings so a backend's
-SDK (cv2, a GenICam producer) is imported only when that scheme is opened.
-Third-party packages add schemes through the entry-point group
-`microfab.cameras`, read once, the first time an unknown scheme is asked for.
+One registry per device kind — cameras, edge boards, arms — all alike.
+Built-ins are listed as "module:attr" strings so a backend's SDK (cv2, a
+GenICam producer, TensorRT) is imported only when that scheme is opened.
+Third-party packages add schemes through the entry-point groups
+`microfab.cameras`, `microfab.boards` and `microfab.arms`, read once, the
+first time an unknown scheme is asked for.
 """
 
 from __future__ import annotations
@@ -26,25 +28,44 @@ FactorySpec = Factory | str | importlib.metadata.EntryPoint
 
 ENTRY_POINT_GROUP = "microfab.cameras"
 
-# The one place built-in backends are declared.
+# The one place built-in backends are declared, per device kind.
 BUILTINS: dict[str, str] = {
     "replay": "hardware_shims.replay:ReplayCamera",
     "file": "hardware_shims.file_source:FileCamera",
     "usb": "hardware_shims.usb_source:UsbCamera",
+    "sim": "hardware_shims.sim_source:SimCamera",
+    "basler": "hardware_shims.basler_source:BaslerCamera",
+    "genicam": "hardware_shims.genicam_source:GenicamCamera",
+    "aravis": "hardware_shims.aravis_source:AravisCamera",
+}
+BOARD_BUILTINS: dict[str, str] = {
+    "cpu": "hardware_shims.boards.cpu:CpuBoard",
+    "cuda": "hardware_shims.boards.cuda:CudaBoard",
+    "jetson": "hardware_shims.boards.jetson:JetsonBoard",
+    "ascend": "hardware_shims.boards.ascend:AscendBoard",
+    "replay": "hardware_shims.boards.replay:ReplayBoard",
+}
+ARM_BUILTINS: dict[str, str] = {
+    "sim": "hardware_shims.arms.sim:SimArm",
+    "xarm": "hardware_shims.arms.xarm:XArm",
 }
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*$")
 
 
-class CameraRegistry:
-    """Maps a URI scheme to a factory `f(ResourceURI) -> Camera`."""
+class DeviceRegistry:
+    """Maps a URI scheme to a factory `f(ResourceURI) -> device` for one device kind."""
+
+    kind = "device"
+    group = ""
+    builtin_specs: dict[str, str] = {}
 
     def __init__(self, builtins: bool = True) -> None:
         self._specs: dict[str, FactorySpec] = {}
         self._entry_points_loaded = False
         self._lock = threading.Lock()
         if builtins:
-            for scheme, target in BUILTINS.items():
+            for scheme, target in self.builtin_specs.items():
                 self.register(scheme, target)
 
     def register(self, scheme: str, factory: FactorySpec, replace: bool = False) -> None:
@@ -78,7 +99,7 @@ class CameraRegistry:
         """The factory for `scheme`, importing it now if it was registered lazily."""
         spec = self._lookup(scheme)
         if spec is None:
-            raise UnknownSchemeError(scheme, self.schemes())
+            raise UnknownSchemeError(scheme, self.schemes(), self.kind, self.group)
         if callable(spec) and not isinstance(spec, importlib.metadata.EntryPoint):
             return spec
         factory = _load(scheme, spec)
@@ -86,11 +107,11 @@ class CameraRegistry:
             self._specs[scheme] = factory  # resolve once, then reuse
         return factory
 
-    def open(self, uri: str | ResourceURI) -> Camera:
+    def open(self, uri: str | ResourceURI):
         """Parse `uri` and open it with the registered backend."""
         parsed = parse_uri(uri)
         if parsed.is_auto:
-            raise ShimError("'auto' is resolved by open_camera(), not by the registry")
+            raise ShimError(f"'auto' is resolved by open_{self.kind}(), not by the registry")
         return self.get(parsed.scheme)(parsed)
 
     def _lookup(self, scheme: str) -> FactorySpec | None:
@@ -103,7 +124,7 @@ class CameraRegistry:
         return spec
 
     def _load_entry_points(self) -> None:
-        eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        eps = importlib.metadata.entry_points(group=self.group)
         with self._lock:
             self._entry_points_loaded = True
             for ep in eps:
@@ -129,4 +150,18 @@ def _load(scheme: str, spec: FactorySpec) -> Factory:
     return factory
 
 
+class CameraRegistry(DeviceRegistry):
+    kind, group, builtin_specs = "camera", ENTRY_POINT_GROUP, BUILTINS
+
+
+class BoardRegistry(DeviceRegistry):
+    kind, group, builtin_specs = "board", "microfab.boards", BOARD_BUILTINS
+
+
+class ArmRegistry(DeviceRegistry):
+    kind, group, builtin_specs = "arm", "microfab.arms", ARM_BUILTINS
+
+
 cameras = CameraRegistry()
+boards = BoardRegistry()
+arms = ArmRegistry()

@@ -3,7 +3,8 @@
   replay://orientation/sample        a shipped session (hardware_shims/sessions/)
   replay:///abs/path/run.mcap        any session file, absolute path
   replay://runs/line3.mcap           any session file, relative to the working dir
-Parameters: loop=0|1 (default 0), start=N (skip the first N frames).
+Parameters: loop=0|1 (default 0), start=N (skip the first N frames), and the injected
+faults of `hardware_shims.faults` (drop=, timeout=, disconnect_after=, drift=, fault_seed=).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from .camera import Camera
 from .errors import EndOfStream, MalformedURIError, SessionError
+from .faults import FAULT_PARAMS, FaultInjector, FaultPlan
 from .frame import Frame, convert_pixel_format
 from .session import SessionReader
 from .uri import ResourceURI
@@ -58,7 +60,9 @@ class ReplayCamera(Camera):
 
     def __init__(self, uri: str | ResourceURI) -> None:
         super().__init__(uri)
-        self.uri.check_params({"loop", "start"})
+        self.uri.check_params({"loop", "start"} | FAULT_PARAMS)
+        plan = FaultPlan.from_uri(self.uri)
+        self.faults = FaultInjector(plan, self.uri) if plan else None
         self.loop = self.uri.param_bool("loop", False)
         self.start = self.uri.param_int("start", 0)
         self.session_path = resolve_session(self.uri.path)

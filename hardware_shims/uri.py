@@ -54,6 +54,21 @@ class ResourceURI:
             )
         return value
 
+    def param_float(self, key: str, default: float, minimum: float, maximum: float) -> float:
+        """Real parameter in [minimum, maximum]; an error gives the valid range."""
+        raw = self.params.get(key)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise MalformedURIError(f"parameter {key}={raw!r} in {self} must be a number "
+                                    f"from {minimum:g} to {maximum:g}") from None
+        if not minimum <= value <= maximum:
+            raise MalformedURIError(f"parameter {key}={value:g} in {self} is out of range; "
+                                    f"valid: {minimum:g} to {maximum:g}")
+        return value
+
     def param_bool(self, key: str, default: bool) -> bool:
         """Boolean parameter, e.g. `loop=1`; accepts 0/1, true/false, yes/no, on/off."""
         raw = self.params.get(key)

@@ -24,11 +24,26 @@ def test_auto_uses_the_replay_profile(capsys):
 
 def test_auto_falls_back_when_sim_is_not_registered(monkeypatch, capsys):
     monkeypatch.setenv("MICROFAB_PROFILE", "sim")
+    monkeypatch.delitem(hardware_shims.cameras._specs, "sim")
     with open_camera():
         pass
     assert _lines(capsys) == [
         f"camera: {SAMPLE} (sim:// not registered yet, profile sim)"
     ]
+
+
+def test_auto_falls_back_when_the_twin_is_unavailable(monkeypatch, capsys):
+    from hardware_shims import sim_source
+    from hardware_shims.errors import ShimError
+
+    def no_twin():
+        raise ShimError("the digital twin is not available")
+
+    monkeypatch.setenv("MICROFAB_PROFILE", "sim")
+    monkeypatch.setattr(sim_source, "load_renderer", no_twin)
+    with open_camera() as cam:
+        assert "twin is not available" in cam.binding.detail
+    assert _lines(capsys) == [f"camera: {SAMPLE} (sim://backboard-station unavailable)"]
 
 
 def test_auto_uses_sim_once_registered(monkeypatch, register, capsys):

@@ -76,4 +76,5 @@ def test_check_refuses_a_duplicated_grade_id_naming_file_and_cell(units_copy, tm
     assert code == 1
     captured = capsys.readouterr()
     assert "FAIL  00-orientation" in captured.out
-    assert f"{lab} [cell " in captured.err and "duplicated grade_id 'gray_histogram'" in captured.err
+    assert f"{lab} [cell " in captured.err
+    assert "duplicated grade_id 'gray_histogram'" in captured.err
