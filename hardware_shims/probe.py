@@ -1,0 +1,108 @@
+"""`microfab hw probe`: every scheme, whether its SDK imports, the devices found, what auto binds."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import os
+from dataclasses import dataclass
+from glob import glob
+
+from .registry import arms, boards, cameras
+
+# The Python module each backend needs; None: nothing beyond microfab itself.
+SDK_MODULES: dict[tuple[str, str], str | None] = {
+    ("camera", "replay"): "mcap",
+    ("camera", "file"): "cv2",
+    ("camera", "usb"): "cv2",
+    ("camera", "sim"): "hardware_shims.twin",
+    ("camera", "basler"): "pypylon",
+    ("camera", "genicam"): "harvesters",
+    ("camera", "aravis"): "gi",
+    ("board", "cpu"): "onnxruntime",
+    ("board", "cuda"): "onnxruntime",
+    ("board", "jetson"): "tensorrt",
+    ("board", "ascend"): "acl",
+    ("board", "replay"): "onnxruntime",
+    ("arm", "sim"): "pybullet",
+    ("arm", "xarm"): "xarm",
+}
+
+
+@dataclass(frozen=True)
+class SchemeProbe:
+    kind: str
+    scheme: str
+    sdk: str | None
+    sdk_ok: bool
+    devices: list[str]
+
+
+def _sdk_available(module: str | None) -> bool:
+    if module is None:
+        return True
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _usb_devices() -> list[str]:
+    return [f"usb://{path.removeprefix('/dev/video')}" for path in sorted(glob("/dev/video*"))]
+
+
+def _replay_sessions() -> list[str]:
+    from .replay import available_sessions
+
+    return [f"replay://{name}" for name in available_sessions()]
+
+
+def _basler_devices() -> list[str]:
+    from pypylon import pylon
+
+    factory = pylon.TlFactory.GetInstance()
+    return [f"basler://{d.GetSerialNumber()}" for d in factory.EnumerateDevices()]
+
+
+def _cuda_devices() -> list[str]:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
+        return []
+    return ["cuda://0"]
+
+
+DEVICE_LISTERS = {
+    ("camera", "usb"): _usb_devices,
+    ("camera", "replay"): _replay_sessions,
+    ("camera", "basler"): _basler_devices,
+    ("board", "cuda"): _cuda_devices,
+}
+
+
+def probe_schemes() -> list[SchemeProbe]:
+    rows = []
+    for kind, registry in (("camera", cameras), ("board", boards), ("arm", arms)):
+        for scheme in registry.schemes():
+            sdk = SDK_MODULES.get((kind, scheme))
+            sdk_ok = _sdk_available(sdk)
+            devices: list[str] = []
+            lister = DEVICE_LISTERS.get((kind, scheme))
+            if sdk_ok and lister:
+                try:
+                    devices = lister()
+                except Exception as exc:  # a probe reports a broken SDK, it never fails on it
+                    devices = [f"(listing failed: {type(exc).__name__}: {exc})"]
+            rows.append(SchemeProbe(kind, scheme, sdk, sdk_ok, devices))
+    return rows
+
+
+def auto_bindings() -> dict[str, str]:
+    """What open_camera('auto') (and boards/arms, when available) would bind now."""
+    from . import open_camera
+
+    bindings = {"profile": os.environ.get("MICROFAB_PROFILE", "replay")}
+    with contextlib.redirect_stdout(io.StringIO()), open_camera("auto") as camera:
+        bindings["camera"] = str(camera.binding)
+    return bindings

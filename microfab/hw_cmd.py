@@ -1,0 +1,54 @@
+"""`microfab hw probe|record`: what hardware answers, and recording sessions from it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def run_probe(args) -> int:
+    from hardware_shims.probe import auto_bindings, probe_schemes
+
+    print(f"{'kind':7} {'scheme':10} {'SDK':28} devices")
+    for row in probe_schemes():
+        sdk = f"{row.sdk or '-'} {'ok' if row.sdk_ok else 'missing'}"
+        devices = ", ".join(row.devices) if row.devices else "-"
+        print(f"{row.kind:7} {row.scheme + '://':10} {sdk:28} {devices}")
+    print()
+    for kind, binding in auto_bindings().items():
+        print(f"auto {kind}: {binding}")
+    return 0
+
+
+def run_record(args) -> int:
+    from hardware_shims import ShimError, record
+
+    try:
+        path = record(args.uri, args.frames, args.out, progress=not args.quiet)
+    except (ShimError, ValueError) as exc:
+        print(f"microfab hw record: {exc}", file=sys.stderr)
+        return 2
+    print(f"recorded {path}; replay it with open_camera('replay://{path.resolve()}')")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("hw", help="probe hardware and record sessions",
+                            description="Hardware shims: cameras, edge boards and arms by URI.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    probe = actions.add_parser(
+        "probe", help="list schemes, SDKs, devices and what `auto` binds now",
+        description="For every registered scheme (cameras, boards, arms): whether its SDK "
+        "imports and which devices answer; then what open_camera('auto') would bind under the "
+        "active profile (MICROFAB_PROFILE).")
+    probe.set_defaults(run=run_probe)
+    rec = actions.add_parser(
+        "record", help="record a camera stream to a session file (MCAP)",
+        description="Read N frames from any camera URI and write them, with every frame's "
+        "metadata and ground truth, to an MCAP session that replay:// plays back.",
+        epilog="example: microfab hw record usb://0 --frames 50 --out line-a.mcap")
+    rec.add_argument("uri", help="camera URI, e.g. usb://0, basler://SERIAL, sim://..., auto")
+    rec.add_argument("--frames", type=int, required=True, help="how many frames to record")
+    rec.add_argument("--out", required=True, help="session file to write (.mcap)")
+    rec.add_argument("--quiet", action="store_true", help="no progress bar")
+    rec.set_defaults(run=run_record)
