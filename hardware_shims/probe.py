@@ -1,4 +1,4 @@
-"""`microfab hw probe`: every scheme, whether its SDK imports, the devices found, what auto binds."""
+"""`microfab hw probe`: each scheme, whether its SDK imports, devices found, what auto binds."""
 
 from __future__ import annotations
 
