@@ -49,7 +49,7 @@ def test_len_counts_frames(session_path):
 def test_session_metadata_round_trips(session_path):
     meta = SessionReader(session_path).metadata
     assert meta == {
-        "format_version": 1, "created_by": "microfab", "frame_count": 3, "line": "L3"
+        "format_version": 2, "created_by": "microfab", "frame_count": 3, "line": "L3"
     }
 
 
@@ -78,15 +78,18 @@ def test_non_json_metadata_fails_at_open(tmp_path):
         SessionWriter(tmp_path / "s.mcap", metadata={"when": object()})
 
 
-def test_images_use_the_foxglove_compressed_image_schema(session_path):
+def test_images_use_the_foxglove_raw_image_protobuf_schema(session_path):
+    from foxglove_schemas_protobuf.RawImage_pb2 import RawImage
+
     with open(session_path, "rb") as f:
         schema, channel, message = next(
             make_reader(f).iter_messages(topics=["/camera/image"])
         )
-        payload = json.loads(message.data)
-    assert (schema.name, schema.encoding, channel.message_encoding, payload["format"]) == (
-        "foxglove.CompressedImage", "jsonschema", "json", "png"
+    image = RawImage.FromString(message.data)
+    assert (schema.name, schema.encoding, channel.message_encoding) == (
+        "foxglove.RawImage", "protobuf", "protobuf"
     )
+    assert image.encoding in {"mono8", "bgr8"} and len(image.data) == image.height * image.step
 
 
 def test_masks_are_on_the_labels_topic(session_path):
