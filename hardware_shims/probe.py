@@ -23,7 +23,7 @@ SDK_MODULES: dict[tuple[str, str], str | None] = {
     ("board", "cpu"): "onnxruntime",
     ("board", "cuda"): "onnxruntime",
     ("board", "jetson"): "tensorrt",
-    ("board", "ascend"): "acl",
+    ("board", "ascend"): "acl",  # or torch_npu for torch modules
     ("board", "replay"): "onnxruntime",
     ("arm", "sim"): "pybullet",
     ("arm", "xarm"): "xarm",
@@ -102,7 +102,15 @@ def auto_bindings() -> dict[str, str]:
     """What open_camera('auto') (and boards/arms, when available) would bind now."""
     from . import open_camera
 
+    from .arms import open_arm
+    from .boards import open_board
+
     bindings = {"profile": os.environ.get("MICROFAB_PROFILE", "replay")}
-    with contextlib.redirect_stdout(io.StringIO()), open_camera("auto") as camera:
-        bindings["camera"] = str(camera.binding)
+    with contextlib.redirect_stdout(io.StringIO()):
+        for kind, opener in (("camera", open_camera), ("board", open_board), ("arm", open_arm)):
+            try:
+                with opener("auto") as device:
+                    bindings[kind] = str(device.binding)
+            except Exception as exc:  # the probe reports; it never fails on a device
+                bindings[kind] = f"none ({type(exc).__name__}: {exc})"
     return bindings

@@ -26,7 +26,6 @@ class Profile:
     fallback: str  # recorded session used when the camera is unavailable
     description: str = ""
     board: str = "cpu://"  # preferred edge board for open_board("auto")
-    board_fallback: str = "cpu://"  # used when that board is absent (a latency profile)
 
 
 PROFILES: dict[str, Profile] = {
@@ -36,10 +35,8 @@ PROFILES: dict[str, Profile] = {
         Profile("sim", "sim://backboard-station", SAMPLE_SESSION, "digital twin"),
         Profile("lab-usb", "usb://0", SAMPLE_SESSION, "UVC camera on a lab PC"),
         Profile("lab-genicam", "genicam://", SAMPLE_SESSION, "GigE Vision/USB3 Vision"),
-        Profile("jetson", "usb://0", SAMPLE_SESSION, "NVIDIA Jetson edge station",
-                "jetson://", "replay://jetson-orin-nano"),
-        Profile("ascend", "usb://0", SAMPLE_SESSION, "Huawei Ascend edge station",
-                "ascend://0", "replay://ascend-310b"),
+        Profile("jetson", "usb://0", SAMPLE_SESSION, "NVIDIA Jetson edge station", "jetson://"),
+        Profile("ascend", "usb://0", SAMPLE_SESSION, "Huawei Ascend edge station", "ascend://0"),
     )
 }
 

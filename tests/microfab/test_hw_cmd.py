@@ -12,6 +12,7 @@ def test_probe_lists_schemes_sdks_and_the_auto_binding():
     for scheme in ("replay://", "usb://", "basler://", "genicam://", "cpu://", "jetson://"):
         assert scheme in out
     assert "auto camera: replay://orientation/sample (profile replay)" in out
+    assert "auto board: cpu://" in out and "auto arm: sim://xarm6" in out
 
 
 def test_record_writes_a_session_with_every_frame_and_its_metadata(tmp_path):
