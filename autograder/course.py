@@ -37,6 +37,36 @@ class NbgraderError(RuntimeError):
     """nbgrader reported a failure; the message carries its log."""
 
 
+def load_config(root: Path, overrides: Config | None = None) -> Config:
+    """The course's nbgrader_config.py, with `overrides` merged on top."""
+    config = PyFileConfigLoader("nbgrader_config.py", str(root)).load_config()
+    if overrides is not None:
+        config.merge(overrides)
+    return config
+
+
+def nbgrader_api(config: Config):
+    from nbgrader.apps import NbGraderAPI
+    from sqlalchemy.exc import SAWarning
+
+    # nbgrader's own gradebook code triggers this harmless autoflush warning on every grade.
+    warnings.filterwarnings("ignore", message=".*not in session.*", category=SAWarning)
+    _env_bin_on_path()
+    api = NbGraderAPI(config=config)
+    api.log.setLevel(logging.ERROR)
+    return api
+
+
+def run_nbgrader(root: Path, action: str, *args, overrides: Config | None = None, **kwargs):
+    """Run one NbGraderAPI action (autograde, generate_feedback, ...) in course `root`."""
+    api = nbgrader_api(load_config(Path(root), overrides))
+    result = getattr(api, action)(*args, **kwargs)
+    if not result.get("success"):
+        raise NbgraderError(f"nbgrader {action} {' '.join(map(str, args))} failed in {root}:\n"
+                            f"{result.get('error') or ''}\n{result.get('log') or ''}")
+    return result
+
+
 @dataclass(frozen=True)
 class CellScore:
     grade_id: str
@@ -57,23 +87,7 @@ class NbgraderCourse:
             course_id=course_id, root=str(self.root), db_url=self.db_url,
             cell_timeout_s=cell_timeout_s,
         ))
-        self.config: Config = PyFileConfigLoader(config_path.name, str(self.root)).load_config()
 
-    def _api(self):
-        from nbgrader.apps import NbGraderAPI
-        from sqlalchemy.exc import SAWarning
-
-        # nbgrader's own gradebook code triggers this harmless autoflush warning on every grade.
-        warnings.filterwarnings("ignore", message=".*not in session.*", category=SAWarning)
-        api = NbGraderAPI(config=self.config)
-        api.log.setLevel(logging.ERROR)
-        return api
-
-    def _check(self, result: dict, action: str) -> dict:
-        if not result.get("success"):
-            raise NbgraderError(f"nbgrader {action} failed in {self.root}:\n"
-                                f"{result.get('error') or ''}\n{result.get('log') or ''}")
-        return result
 
     def source_path(self, assignment: str) -> Path:
         return self.root / "source" / assignment / f"{assignment}.ipynb"
@@ -92,8 +106,7 @@ class NbgraderCourse:
 
     def generate_assignment(self, assignment: str) -> nbformat.NotebookNode:
         """Strip solutions and hidden tests with nbgrader; return the student version."""
-        self._check(self._api().generate_assignment(assignment, force=True, create=True),
-                    f"generate_assignment {assignment}")
+        run_nbgrader(self.root, "generate_assignment", assignment, force=True, create=True)
         return nbformat.read(str(self.release_path(assignment)), as_version=4)
 
     def submit(self, assignment: str, student: str, notebook: nbformat.NotebookNode) -> Path:
@@ -101,8 +114,7 @@ class NbgraderCourse:
 
     def autograde(self, assignment: str, student: str) -> list[CellScore]:
         """Grade one submission with nbgrader autograde; scores per graded cell."""
-        self._check(self._api().autograde(assignment, student, force=True, create=True),
-                    f"autograde {assignment} for {student}")
+        run_nbgrader(self.root, "autograde", assignment, student, force=True, create=True)
         return self.scores(assignment, student)
 
     def scores(self, assignment: str, student: str) -> list[CellScore]:

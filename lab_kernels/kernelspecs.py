@@ -56,3 +56,26 @@ def installed_kernels() -> dict[str, tuple[str, Path]]:
             spec = json.loads((Path(folder) / "kernel.json").read_text())
             found[name] = (spec.get("env", {}).get(PROFILE_ENV, "?"), Path(folder))
     return found
+
+
+GRADER_KERNEL = f"{KERNEL_PREFIX}grader"
+UNSAFE_KERNEL = f"{KERNEL_PREFIX}grader-unsafe"
+# run before any student code: remember the real library functions (lab_kernels.integrity)
+SNAPSHOT = "--IPKernelApp.exec_lines=import lab_kernels.integrity as _mi; _mi.snapshot()"
+
+
+def install_grader_kernel(jupyter_dir: Path) -> Path:
+    """The grading kernels, sandboxed and unsafe, into JUPYTER_PATH-style `jupyter_dir`."""
+    env = {PROFILE_ENV: "replay", "MICROFAB_FAST": "0"}
+    specs = {
+        GRADER_KERNEL: [sys.executable, "-m", "lab_kernels.sandbox", "-f", "{connection_file}"],
+        UNSAFE_KERNEL: [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                        SNAPSHOT],
+    }
+    for name, argv in specs.items():
+        folder = Path(jupyter_dir) / "kernels" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        spec = {"argv": argv, "display_name": f"microfab · {name}", "language": "python",
+                "env": env, "metadata": {"microfab": {"sandbox": name == GRADER_KERNEL}}}
+        (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return Path(jupyter_dir) / "kernels" / GRADER_KERNEL

@@ -1,0 +1,126 @@
+"""Sandboxed, parallel autograding of every submission of an assignment, resumable.
+
+Executions fan out to local worker processes (`workers`) or a Dask cluster (`dask_address`);
+each result is written to the gradebook by this process alone, in the order they finish. The
+grading log records each written submission, so a run killed at any point resumes where it
+stopped without losing or duplicating a grade.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from autograder.ingest import graded_log, ingest
+from autograder.jobs import GradingJob, JobResult, execute_submission
+from autograder.limits import GradingLimits
+
+
+class GradingRefused(RuntimeError):
+    """Grading cannot start safely; the message says why and what to do."""
+
+
+@dataclass
+class AutogradeRun:
+    results: list[JobResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # already graded (resumed run)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check_gradebook(root: Path, assignment: str) -> None:
+    db = root / "gradebook.db"
+    if not db.exists():
+        raise GradingRefused(f"no gradebook at {db}; build the course with `microfab course "
+                             f"build` and release {assignment} first")
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as connection:
+            rows = connection.execute("SELECT name FROM assignment").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise GradingRefused(f"gradebook {db} cannot be read ({exc}): if another nbgrader "
+                             f"process holds it, wait for it; if it is corrupt, restore it "
+                             f"from a backup. Nothing was graded.") from exc
+    if (assignment,) not in rows:
+        raise GradingRefused(f"assignment {assignment!r} is not in {db}; release it first with "
+                             f"`microfab grade release {assignment}`")
+
+
+def _submissions(root: Path, assignment: str, run: AutogradeRun) -> list[str]:
+    submitted = root / "submitted"
+    if not submitted.is_dir():
+        raise GradingRefused(f"no submitted/ folder in {root}; collect submissions first")
+    students = []
+    for folder in sorted(p for p in submitted.iterdir() if p.is_dir()):
+        if (folder / assignment).is_dir():
+            students.append(folder.name)
+            extra = [p.name for p in (folder / assignment).iterdir()
+                     if p.suffix != ".ipynb" and p.name != "timestamp.txt"]
+            if extra:
+                run.warnings.append(f"{folder / assignment}: files that are not notebooks are "
+                                    f"kept but not graded: {', '.join(sorted(extra))}")
+        else:
+            others = ", ".join(sorted(p.name for p in folder.iterdir() if p.is_dir())) or "none"
+            run.warnings.append(f"{folder}: no {assignment}/ folder (it has: {others}); "
+                                f"check the assignment name")
+    return students
+
+
+def _executions(jobs: list[GradingJob], workers: int,
+                dask_address: str | None) -> Iterator[JobResult]:
+    if dask_address:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+
+        with Client(dask_address) as client:
+            futures = client.map(execute_submission, jobs, pure=False)
+            for future in dask_completed(futures):
+                yield future.result()
+    elif workers > 1 and len(jobs) > 1:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(execute_submission, job) for job in jobs]
+            for future in as_completed(futures):
+                yield future.result()
+    else:
+        for job in jobs:
+            yield execute_submission(job)
+
+
+def autograde(course_root: Path, assignment: str, workers: int = 1,
+              dask_address: str | None = None, sandbox: bool = True,
+              limits: GradingLimits | None = None, force: bool = False,
+              progress: bool = True) -> AutogradeRun:
+    """Grade every submission of `assignment`; results are in the course's gradebook."""
+    root = Path(course_root).resolve()
+    if sandbox:
+        from lab_kernels.sandbox import SandboxUnavailable, check_sandbox
+
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            raise GradingRefused(f"the grading sandbox cannot start: {exc}. Student code would "
+                                 f"run with your permissions; to do that anyway pass "
+                                 f"--unsafe-no-sandbox") from exc
+    _check_gradebook(root, assignment)
+    run = AutogradeRun()
+    done = graded_log(root)
+    students = []
+    for student in _submissions(root, assignment, run):
+        if not force and (assignment, student) in done:
+            run.skipped.append(student)
+        else:
+            students.append(student)
+    limits = limits or GradingLimits()
+    jobs = [GradingJob(str(root), assignment, s, limits.as_dict(), sandbox) for s in students]
+    with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission",
+              disable=not progress) as bar:
+        for result in _executions(jobs, workers, dask_address):
+            ingest(root, result)  # the one writer of the gradebook
+            run.results.append(result)
+            bar.update(1)
+    return run

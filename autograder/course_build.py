@@ -1,0 +1,25 @@
+"""`microfab course build`: a standard nbgrader course directory made from the units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograder.course import NbgraderCourse
+from course_units.catalogue import Catalogue
+from course_units.errors import UnitFormatError
+from course_units.notebooks import check_lab, read_notebook
+
+
+def build_course(root: Path, catalogue: Catalogue, unit_ids: list[str] | None = None,
+                 course_id: str = "microfab") -> NbgraderCourse:
+    """source/<unit>/<unit>.ipynb for every lab, the gradebook and the student releases."""
+    course = NbgraderCourse(root, course_id)
+    units = [catalogue.get(u) for u in unit_ids] if unit_ids else catalogue.units
+    for unit in units:
+        lab = read_notebook(unit.lab_path)
+        problems = check_lab(lab, unit.lab_path)
+        if problems:
+            raise UnitFormatError(problems)
+        course.add_source(unit.id, lab)
+        course.generate_assignment(unit.id)
+    return course

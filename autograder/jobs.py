@@ -1,0 +1,131 @@
+"""One submission graded in isolation: the work a grading worker (process or Dask) does.
+
+The worker copies the submission and the gradebook into a scratch nbgrader course of its own,
+runs nbgrader's autograde there with the sandboxed kernel (sanitising, then executing), and
+hands the executed notebooks back. It never writes the course's gradebook: the writer does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from autograder.limits import GradingLimits
+
+WORK_DIR = ".microfab"
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    course_root: str
+    assignment: str
+    student: str
+    limits: dict
+    sandbox: bool = True
+
+
+@dataclass
+class JobResult:
+    assignment: str
+    student: str
+    status: str  # "executed" | "invalid" | "error"
+    executed_dir: str = ""
+    reason: str = ""
+    wall_s: float = 0.0
+    notebooks: list[str] = field(default_factory=list)
+
+
+def scratch_dir(course_root: Path, assignment: str, student: str) -> Path:
+    return Path(course_root) / WORK_DIR / "work" / assignment / student
+
+
+def invalid_notebooks(folder: Path) -> dict[str, str]:
+    """Notebook files that nbformat cannot read, with the reason in words."""
+    problems = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            nbformat.validate(nbformat.read(str(path), as_version=4))
+        except Exception as exc:  # JSON, schema or encoding: all mean "not a notebook"
+            problems[path.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+    return problems
+
+
+CONFIG = """\
+from autograder.sandboxed_execute import SandboxedExecute
+c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.Autograde.autograde_preprocessors = [SandboxedExecute]
+c.SandboxedExecute.timeout = {timeout}
+c.SandboxedExecute.max_output_bytes = {max_output_bytes}
+c.SandboxedExecute.kernel_name = {kernel!r}
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = {ipc!r}
+"""
+
+
+def _write_policy(job: GradingJob, scratch: Path, limits: GradingLimits) -> Path:
+    from lab_kernels.sandbox import SandboxPolicy, python_read_only_dirs
+
+    work_dir = scratch / "course" / "autograded" / job.student / job.assignment
+    work_dir.mkdir(parents=True, exist_ok=True)
+    policy = SandboxPolicy(
+        work_dir=str(work_dir), socket_dir=str(scratch / "kernel"),
+        read_only=python_read_only_dirs(), memory_mb=limits.memory_mb,
+        max_processes=limits.max_processes, cpu_s=limits.cpu_s,
+        max_file_mb=limits.max_file_mb)
+    return policy.save(scratch / "policy.json")
+
+
+def execute_submission(job: GradingJob) -> JobResult:
+    """Run in a worker: sanitise and execute one submission; never raises."""
+    started = time.perf_counter()
+    result = JobResult(job.assignment, job.student, "error")
+    try:
+        _execute(job, result)
+    except Exception as exc:  # the worker reports; the writer records a zero with the reason
+        result.status = "error"
+        result.reason = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    result.wall_s = time.perf_counter() - started
+    return result
+
+
+def _execute(job: GradingJob, result: JobResult) -> None:
+    from lab_kernels.kernelspecs import GRADER_KERNEL, UNSAFE_KERNEL, install_grader_kernel
+    from lab_kernels.sandbox import POLICY_ENV
+
+    root = Path(job.course_root)
+    submitted = root / "submitted" / job.student / job.assignment
+    scratch = scratch_dir(root, job.assignment, job.student)
+    shutil.rmtree(scratch, ignore_errors=True)
+    course = scratch / "course"
+    shutil.copytree(submitted, course / "submitted" / job.student / job.assignment)
+    bad = invalid_notebooks(submitted)
+    result.notebooks = sorted(p.name for p in submitted.glob("*.ipynb"))
+    if bad:
+        result.status = "invalid"
+        result.reason = "; ".join(f"{name} is not a readable notebook ({why})"
+                                  for name, why in bad.items())
+        return
+    shutil.copy2(root / "gradebook.db", course / "gradebook.db")
+    (scratch / "kernel").mkdir(parents=True)
+    limits = GradingLimits(**job.limits)
+    jupyter_dir = install_grader_kernel(scratch / "jupyter").parent.parent
+    os.environ["JUPYTER_PATH"] = str(jupyter_dir)
+    os.environ[POLICY_ENV] = str(_write_policy(job, scratch, limits))
+    (course / "nbgrader_config.py").write_text(CONFIG.format(
+        root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
+        timeout=limits.cell_timeout_s, max_output_bytes=int(limits.max_output_mb * 1e6),
+        kernel=GRADER_KERNEL if job.sandbox else UNSAFE_KERNEL,
+        ipc=str(scratch / "kernel" / "ipc")))
+    from autograder.course import run_nbgrader
+
+    run_nbgrader(course, "autograde", job.assignment, job.student)
+    result.status = "executed"
+    result.executed_dir = str(course / "autograded" / job.student / job.assignment)
