@@ -7,6 +7,7 @@ hands the executed notebooks back. It never writes the course's gradebook: the w
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -52,13 +53,20 @@ def invalid_notebooks(folder: Path) -> dict[str, str]:
         try:
             nbformat.validate(nbformat.read(str(path), as_version=4))
         except Exception as exc:  # JSON, schema or encoding: all mean "not a notebook"
-            problems[path.name] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            first_line = str(exc).splitlines()[0][:200] if str(exc) else ""
+            problems[path.name] = (f"not a readable notebook ({type(exc).__name__}: "
+                                   f"{first_line}); re-save it from Jupyter and submit again")
     return problems
 
 
 CONFIG = """\
+from nbgrader.preprocessors import (CheckCellMetadata, ClearOutput, OverwriteCells,
+                                    OverwriteKernelspec)
 from autograder.sandboxed_execute import SandboxedExecute
+from autograder.sanitize import DeduplicateGradeIds
 c = get_config()  # noqa: F821
+c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateGradeIds, OverwriteKernelspec,
+                                      OverwriteCells, CheckCellMetadata]
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Autograde.autograde_preprocessors = [SandboxedExecute]
@@ -71,7 +79,7 @@ c.KernelManager.ip = {ipc!r}
 
 
 def _write_policy(job: GradingJob, scratch: Path, limits: GradingLimits) -> Path:
-    from lab_kernels.sandbox import SandboxPolicy, python_read_only_dirs
+    from lab_kernels.sandbox import SANDBOX_UID_BASE, SandboxPolicy, python_read_only_dirs
 
     work_dir = scratch / "course" / "autograded" / job.student / job.assignment
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -79,7 +87,7 @@ def _write_policy(job: GradingJob, scratch: Path, limits: GradingLimits) -> Path
         work_dir=str(work_dir), socket_dir=str(scratch / "kernel"),
         read_only=python_read_only_dirs(), memory_mb=limits.memory_mb,
         max_processes=limits.max_processes, cpu_s=limits.cpu_s,
-        max_file_mb=limits.max_file_mb)
+        max_file_mb=limits.max_file_mb, uid=SANDBOX_UID_BASE + os.getpid() % 100_000)
     return policy.save(scratch / "policy.json")
 
 
@@ -108,10 +116,14 @@ def _execute(job: GradingJob, result: JobResult) -> None:
     shutil.copytree(submitted, course / "submitted" / job.student / job.assignment)
     bad = invalid_notebooks(submitted)
     result.notebooks = sorted(p.name for p in submitted.glob("*.ipynb"))
+    expected = sorted(p.name for p in (root / "release" / job.assignment).glob("*.ipynb"))
+    for name in expected:
+        if name not in result.notebooks:
+            found = ", ".join(result.notebooks) or "no notebook"
+            bad[name] = f"missing: the submission has {found}; submit {name} under that name"
     if bad:
         result.status = "invalid"
-        result.reason = "; ".join(f"{name} is not a readable notebook ({why})"
-                                  for name, why in bad.items())
+        result.reason = "; ".join(f"{name}: {why}" for name, why in bad.items())
         return
     shutil.copy2(root / "gradebook.db", course / "gradebook.db")
     (scratch / "kernel").mkdir(parents=True)
@@ -129,3 +141,42 @@ def _execute(job: GradingJob, result: JobResult) -> None:
     run_nbgrader(course, "autograde", job.assignment, job.student)
     result.status = "executed"
     result.executed_dir = str(course / "autograded" / job.student / job.assignment)
+    result.reason = "; ".join(grading_incidents(Path(result.executed_dir)))
+
+
+# What the grader did about a submission, as seen in its executed notebooks.
+INCIDENT_MARKERS = {
+    "CellTimeoutError": "a cell ran past its time limit",
+    "microfab grader: output stopped": "output limit exceeded",
+    "microfab grader: restored": "library functions were monkeypatched (restored for the tests)",
+    "MemoryError": "memory limit reached",
+    "DeadKernelError": "the kernel stopped (it exited, was killed or ran out of memory)",
+}
+
+
+def grading_incidents(executed_dir: Path) -> list[str]:
+    incidents = []
+    for path in sorted(executed_dir.glob("*.ipynb")):
+        notebook = nbformat.read(str(path), as_version=4)
+        stopped = notebook.metadata.get("microfab", {}).get("grading_stopped", "")
+        text = json.dumps([c.get("outputs", []) for c in notebook.cells]) + stopped
+        found = [what for marker, what in INCIDENT_MARKERS.items() if marker in text]
+        if stopped and not found:
+            found.append(f"the kernel stopped ({stopped[:200]})")
+        found += _first_errors(notebook)
+        incidents += [f"{path.name}: {what}" for what in found]
+    return incidents
+
+
+def _first_errors(notebook, most: int = 2) -> list[str]:
+    """The first errors raised outside the test cells: usually why the tests failed."""
+    errors = []
+    for index, cell in enumerate(notebook.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or (meta.get("grade") and not meta.get("solution")):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") != "GradingStopped":
+                where = meta.get("grade_id") or f"cell {index}"
+                errors.append(f"{where} raised {output['ename']}: {output['evalue'][:150]}")
+    return errors[:most]

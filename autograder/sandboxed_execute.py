@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Integer, Unicode
@@ -63,6 +64,9 @@ class SandboxedExecute(Execute):
                                                     store_history)
         finally:
             cell.source = original  # the saved notebook shows the instructor's test as written
+
+    # nbclient's synchronous entry point is bound to its own async method: rebind it to ours
+    execute_cell = run_sync(async_execute_cell)
 
     def output(self, outs, msg, display_id, cell_index):
         size = len(json.dumps(msg.get("content", {}), default=str))

@@ -101,7 +101,6 @@ def probe_schemes() -> list[SchemeProbe]:
 def auto_bindings() -> dict[str, str]:
     """What open_camera('auto') (and boards/arms, when available) would bind now."""
     from . import open_camera
-
     from .arms import open_arm
     from .boards import open_board
 

@@ -75,7 +75,9 @@ def install_grader_kernel(jupyter_dir: Path) -> Path:
     for name, argv in specs.items():
         folder = Path(jupyter_dir) / "kernels" / name
         folder.mkdir(parents=True, exist_ok=True)
+        # interrupts go as messages: a signal would stop at bubblewrap, not reach the kernel
         spec = {"argv": argv, "display_name": f"microfab · {name}", "language": "python",
-                "env": env, "metadata": {"microfab": {"sandbox": name == GRADER_KERNEL}}}
+                "env": env, "interrupt_mode": "message",
+                "metadata": {"microfab": {"sandbox": name == GRADER_KERNEL}}}
         (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
     return Path(jupyter_dir) / "kernels" / GRADER_KERNEL

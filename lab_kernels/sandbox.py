@@ -23,6 +23,9 @@ from pathlib import Path
 
 POLICY_ENV = "MICROFAB_SANDBOX_POLICY"
 NOBODY = 65534
+# Each grading worker's kernels run as their own unprivileged uid (no passwd entry needed), so
+# one submission's fork storm cannot use up another's RLIMIT_NPROC.
+SANDBOX_UID_BASE = 200_000
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
 
 
@@ -40,6 +43,7 @@ class SandboxPolicy:
     cpu_s: int = 600
     max_file_mb: int = 64
     max_open_files: int = 256
+    uid: int = NOBODY  # the unprivileged user the kernel runs as when the grader is root
 
     def save(self, path: Path) -> Path:
         Path(path).write_text(json.dumps(asdict(self), indent=1))
@@ -95,7 +99,7 @@ def bwrap_command(policy: SandboxPolicy, kernel_argv: list[str], as_root: bool,
     if as_root:
         # RLIMIT_NPROC does not bind root: the kernel runs as nobody, a real unprivileged user
         # leaving uid 0 clears the capabilities; the bounding set goes too
-        drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+        drop = ["setpriv", f"--reuid={policy.uid}", f"--regid={policy.uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all"]
         limits.append(f"--nproc={policy.max_processes}")
     else:
@@ -135,7 +139,7 @@ def prepare_dirs(policy: SandboxPolicy) -> None:
         for folder in (policy.work_dir, policy.socket_dir):
             for root, dirs, files in os.walk(folder):
                 for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
-                    os.chown(name, NOBODY, NOBODY)
+                    os.chown(name, policy.uid, policy.uid)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     as_root = os.geteuid() == 0
     if as_root:
         prepare_dirs(policy)
-        os.chown(connection_file, NOBODY, NOBODY)
+        os.chown(connection_file, policy.uid, policy.uid)
     command = bwrap_command(policy, kernel, as_root, connection_file)
     os.execv(command[0], command)
     return 127
