@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" "setuptools>=77" wheel
 	# torch first and exactly: a loose request would pull a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt --no-build-isolation -e ".[dev,lab,arm,data]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt --no-build-isolation -e ".[dev,lab,arm,data,dask]"
 	touch $(STAMP)
 
 venv: $(STAMP)

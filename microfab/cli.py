@@ -5,9 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microfab import book_cmd, data_cmd, hw_cmd, kernels_cmd, unit_cmd
+from microfab import (
+    book_cmd,
+    course_cmd,
+    data_cmd,
+    grade_cmd,
+    hw_cmd,
+    kernels_cmd,
+    unit_cmd,
+)
 
-COMMANDS = [unit_cmd, book_cmd, hw_cmd, data_cmd, kernels_cmd]
+COMMANDS = [unit_cmd, book_cmd, course_cmd, grade_cmd, hw_cmd, data_cmd, kernels_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,45 @@
+"""`microfab course build`: a standard nbgrader course directory from the units."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_COURSE = os.environ.get("MICROFAB_COURSE", "course")
+
+
+def run_build(args) -> int:
+    from autograder.course import NbgraderError
+    from autograder.course_build import build_course
+    from course_units import UnitFormatError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(args.units_dir)
+        course = build_course(Path(args.course), catalogue, args.units or None)
+    except (UnitFormatError, NbgraderError, KeyError) as exc:
+        print(f"microfab course build: {exc}", file=sys.stderr)
+        return 2
+    print(f"course: {course.root} (nbgrader_config.py, source/, release/, gradebook.db)")
+    print("plain nbgrader commands and the formgrader work in that folder")
+    return 0
+
+
+def add_course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", default=DEFAULT_COURSE,
+                        help="the nbgrader course folder (default: $MICROFAB_COURSE or ./course)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("course", help="build the nbgrader course from the units",
+                            description="The course folder is a standard nbgrader course.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    build = actions.add_parser(
+        "build", help="write source/<unit>/<unit>.ipynb, the gradebook and the releases",
+        description="Convert every unit's lab.md to source/<unit>/<unit>.ipynb, write "
+        "nbgrader_config.py, and generate each student release with nbgrader.")
+    build.add_argument("units", nargs="*", help="unit ids (default: all)")
+    add_course_option(build)
+    build.add_argument("--units-dir", default=None, help="where the units are")
+    build.set_defaults(run=run_build)

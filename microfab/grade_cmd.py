@@ -1,0 +1,182 @@
+"""`microfab grade ...`: release, collect, autograde (sandboxed, parallel), feedback, export,
+report, and the students' own `validate`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from microfab.course_cmd import add_course_option
+
+
+def _fail(action: str, exc: Exception) -> int:
+    print(f"microfab grade {action}: {exc}", file=sys.stderr)
+    return 2
+
+
+def _overrides(args):
+    from traitlets.config import Config
+
+    config = Config()
+    if getattr(args, "exchange", None):
+        config.Exchange.root = str(Path(args.exchange).resolve())
+    return config
+
+
+def run_release(args) -> int:
+    from autograder.course import NbgraderError, run_nbgrader
+
+    try:
+        run_nbgrader(Path(args.course), "generate_assignment", args.assignment, force=True,
+                     create=True)
+        if args.exchange:
+            run_nbgrader(Path(args.course), "release_assignment", args.assignment,
+                         overrides=_overrides(args))
+    except NbgraderError as exc:
+        return _fail("release", exc)
+    where = f"the exchange {args.exchange}" if args.exchange else \
+        f"{Path(args.course) / 'release' / args.assignment} (no --exchange given)"
+    print(f"released {args.assignment} to {where}")
+    return 0
+
+
+def run_collect(args) -> int:
+    from autograder.course import NbgraderError, run_nbgrader
+
+    try:
+        run_nbgrader(Path(args.course), "collect", args.assignment, overrides=_overrides(args))
+    except NbgraderError as exc:
+        return _fail("collect", exc)
+    print(f"collected {args.assignment} into {Path(args.course) / 'submitted'}")
+    return 0
+
+
+def run_autograde(args) -> int:
+    from autograder.autograde import GradingRefused, autograde
+    from autograder.course import NbgraderError
+
+    if args.unsafe_no_sandbox:
+        print("WARNING: grading WITHOUT the sandbox: student code runs with your permissions "
+              "and can read, change or delete your files.", file=sys.stderr)
+    try:
+        run = autograde(Path(args.course), args.assignment, workers=args.workers,
+                        dask_address=args.dask, sandbox=not args.unsafe_no_sandbox,
+                        force=args.force)
+    except (GradingRefused, NbgraderError) as exc:
+        return _fail("autograde", exc)
+    for warning in run.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if run.skipped:
+        print(f"already graded (use --force to regrade): {', '.join(run.skipped)}")
+    for result in run.results:
+        note = f" — {result.reason.splitlines()[0]}" if result.reason else ""
+        print(f"{result.student:24} {result.status:9} {result.wall_s:6.1f} s{note}")
+    return 0
+
+
+def run_feedback(args) -> int:
+    from autograder.course import NbgraderError, run_nbgrader
+    from autograder.feedback import feedback_config
+
+    try:
+        run_nbgrader(Path(args.course), "generate_feedback", args.assignment, force=True,
+                     overrides=feedback_config())
+    except NbgraderError as exc:
+        return _fail("feedback", exc)
+    print(f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.assignment}/")
+    return 0
+
+
+def run_validate(args) -> int:
+    from nbgrader.validator import Validator
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        return _fail("validate", FileNotFoundError(f"no notebook at {path}"))
+    try:
+        results = Validator().validate(str(path.resolve()))
+    except Exception as exc:  # nbgrader raises for unreadable notebooks and kernel failures
+        return _fail("validate", exc)
+    # failed tests, edited read-only cells, or cells whose type changed: not ready to submit
+    problems = {"failed": "a test fails", "changed": "a read-only cell was edited",
+                "type_changed": "a cell's type was changed"}
+    found = 0
+    for key, what in problems.items():
+        for cell in results.get(key, []):
+            found += 1
+            first = cell["source"].splitlines()[0] if cell["source"] else ""
+            print(f"{what}: {first}")
+            if cell.get("raw_error"):
+                print("    " + cell["raw_error"].strip().splitlines()[-1])
+    print(f"{path}: " + (f"{found} problem(s); fix them before you submit" if found
+                         else "all visible tests pass"))
+    return 1 if found else 0
+
+
+def run_export(args) -> int:
+    from autograder import lms
+
+    exporter = {"canvas": lms.export_canvas, "moodle": lms.export_moodle}[args.format]
+    db_url = f"sqlite:///{Path(args.course).resolve() / 'gradebook.db'}"
+    try:
+        out = exporter(db_url, Path(args.out))
+    except Exception as exc:  # a missing or locked gradebook: say which file
+        return _fail("export", exc)
+    print(f"{args.format} grades: {out}")
+    return 0
+
+
+def run_report(args) -> int:
+    from autograder.reports import write_reports
+    from course_units import load_catalogue
+
+    db_url = f"sqlite:///{Path(args.course).resolve() / 'gradebook.db'}"
+    try:
+        paths = write_reports(db_url, load_catalogue(), Path(args.out))
+    except Exception as exc:  # a missing or locked gradebook: say which file
+        return _fail("report", exc)
+    for name, path in paths.items():
+        print(f"{name:28} {path}")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("grade", help="release, collect, autograde, feedback, export, report",
+                            description="Grading on a standard nbgrader course folder.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name, help_text, run, assignment=True):
+        p = actions.add_parser(name, help=help_text, description=help_text)
+        if assignment:
+            p.add_argument("assignment", help="the assignment (a unit id, e.g. 00-orientation)")
+        add_course_option(p)
+        p.set_defaults(run=run)
+        return p
+
+    release = action("release", "generate the student version and release it", run_release)
+    release.add_argument("--exchange", help="nbgrader exchange folder (JupyterHub setups)")
+    collect = action("collect", "collect submissions from the exchange", run_collect)
+    collect.add_argument("--exchange", help="nbgrader exchange folder")
+    autograde = action(
+        "autograde", "grade every submission in the sandbox, in parallel", run_autograde)
+    autograde.add_argument("--workers", type=int, default=1, help="local grading processes")
+    autograde.add_argument("--dask", metavar="ADDRESS", help="grade on a Dask cluster instead")
+    autograde.add_argument("--force", action="store_true", help="regrade graded submissions")
+    autograde.add_argument("--unsafe-no-sandbox", action="store_true",
+                           help="DANGEROUS: run student code with your own permissions")
+    action("feedback", "HTML feedback per student; hidden tests show pass/fail and hints only",
+           run_feedback)
+    export = action("export", "grades as a Canvas or Moodle import CSV", run_export,
+                    assignment=False)
+    export.add_argument("--format", choices=["canvas", "moodle"], default="canvas")
+    export.add_argument("--out", required=True, help="CSV file to write")
+    report = action("report", "competency, item-analysis and certificate-readiness reports",
+                    run_report, assignment=False)
+    report.add_argument("--out", default="reports", help="folder for the CSV and HTML files")
+    validate = actions.add_parser(
+        "validate", help="check your notebook before you submit (exit 1 if a test fails)",
+        description="Run the notebook and its visible tests, as the autograder will; exits "
+        "non-zero when a test fails or an error occurs.")
+    validate.add_argument("notebook")
+    validate.set_defaults(run=run_validate)

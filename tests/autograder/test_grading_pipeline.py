@@ -1,0 +1,152 @@
+"""Parallel and distributed grading, resuming after a kill, feedback, validation, bad input."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from autograder.autograde import GradingRefused, autograde
+from autograder.ingest import graded_log
+from autograder.limits import GradingLimits
+
+pytestmark = pytest.mark.gate
+ASSIGNMENT = "lab-double"  # the tiny lab of tests/autograder/conftest.py
+HIDDEN_LINES = ['assert double(-7) == -14, "double(-7) should be -14"']
+FAST = GradingLimits(cell_timeout_s=20)
+
+
+def _submit_mix(course, students: int):
+    source = nbformat.read(str(course.source_path(ASSIGNMENT)), as_version=4)
+    release = nbformat.read(str(course.release_path(ASSIGNMENT)), as_version=4)
+    for n in range(students):
+        course.submit(ASSIGNMENT, f"s{n:02d}", source if n % 2 == 0 else release)
+
+
+def _totals(course):
+    return {p.name: sum(c.score for c in course.scores(ASSIGNMENT, p.name))
+            for p in sorted((course.root / "submitted").iterdir())}
+
+
+@pytest.fixture(scope="module")
+def graded_course(lab_course_factory):
+    course = lab_course_factory("pipeline")
+    _submit_mix(course, 4)
+    autograde(course.root, ASSIGNMENT, workers=2, limits=FAST, progress=False)
+    return course
+
+
+def test_parallel_grading_gives_right_and_wrong_their_scores(graded_course):
+    assert _totals(graded_course) == {"s00": 3, "s01": 0, "s02": 3, "s03": 0}
+
+
+def test_a_second_run_resumes_and_grades_nothing_twice(graded_course):
+    run = autograde(graded_course.root, ASSIGNMENT, workers=2, limits=FAST, progress=False)
+    assert run.results == [] and sorted(run.skipped) == ["s00", "s01", "s02", "s03"]
+
+
+def test_plain_nbgrader_still_reads_the_course(graded_course):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded_course.root / 'gradebook.db'}") as gradebook:
+        assert gradebook.average_assignment_score(ASSIGNMENT) == pytest.approx(1.5)
+    listing = subprocess.run([sys.executable, "-m", "nbgrader", "list", "--help"],
+                             capture_output=True, text=True, cwd=graded_course.root)
+    assert listing.returncode == 0
+
+
+def test_feedback_shows_verdicts_and_hints_but_never_hidden_tests(graded_course):
+    from microfab.cli import main
+
+    assert main(["grade", "feedback", ASSIGNMENT, "--course", str(graded_course.root)]) == 0
+    pages = sorted((graded_course.root / "feedback").rglob("*.html"))
+    assert len(pages) == 4
+    for page in pages:
+        html = page.read_text()
+        for line in HIDDEN_LINES:
+            assert line not in html and "double(-7)" not in html.replace("&quot;", '"')
+        assert "hidden tests:" in html
+    failing = (graded_course.root / "feedback" / "s01").rglob("*.html")
+    assert "check negative numbers too" in next(failing).read_text()
+
+
+def test_grading_on_a_dask_cluster(lab_course_factory):
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    course = lab_course_factory("dask")
+    _submit_mix(course, 2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        run = autograde(course.root, ASSIGNMENT, dask_address=cluster.scheduler_address,
+                        limits=FAST, progress=False)
+    assert len(run.results) == 2 and _totals(course) == {"s00": 3, "s01": 0}
+
+
+def test_a_run_killed_with_sigkill_resumes_without_loss_or_duplicates(lab_course_factory):
+    course = lab_course_factory("killed")
+    _submit_mix(course, 6)
+    script = ("from autograder.autograde import autograde\n"
+              "from autograder.limits import GradingLimits\n"
+              "if __name__ == '__main__':\n"
+              f"    autograde({str(course.root)!r}, {ASSIGNMENT!r}, workers=1, "
+              "limits=GradingLimits(cell_timeout_s=20), progress=False)\n")
+    grader = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    log = course.root / ".microfab" / "grading-log.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not log.exists() or
+                                           len(log.read_text().splitlines()) < 2):
+        time.sleep(0.2)
+    os.killpg(grader.pid, signal.SIGKILL)  # the grader and its kernels, mid-run
+    grader.wait()
+    graded_before = len(graded_log(course.root))
+    assert 2 <= graded_before < 6
+    run = autograde(course.root, ASSIGNMENT, workers=2, limits=FAST, progress=False)
+    assert len(run.results) + len(run.skipped) == 6
+    assert _totals(course) == {f"s{n:02d}": (3 if n % 2 == 0 else 0) for n in range(6)}
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}") as gradebook:
+        assert len(gradebook.find_assignment(ASSIGNMENT).submissions) == 6
+
+
+def test_validate_exits_non_zero_on_a_failing_notebook(graded_course, tmp_path):
+    release = nbformat.read(str(graded_course.release_path(ASSIGNMENT)), as_version=4)
+    source = nbformat.read(str(graded_course.source_path(ASSIGNMENT)), as_version=4)
+    nbformat.write(release, str(tmp_path / "stub.ipynb"))
+    nbformat.write(source, str(tmp_path / "done.ipynb"))
+    run = [sys.executable, "-m", "microfab", "grade", "validate"]
+    stub = subprocess.run([*run, str(tmp_path / "stub.ipynb")], capture_output=True, text=True)
+    done = subprocess.run([*run, str(tmp_path / "done.ipynb")], capture_output=True, text=True)
+    assert stub.returncode == 1 and "a test fails" in stub.stdout
+    assert "NotImplementedError" in stub.stdout
+    assert done.returncode == 0 and "all visible tests pass" in done.stdout
+
+
+def test_a_corrupt_gradebook_is_refused_naming_the_file(lab_course_factory):
+    course = lab_course_factory("corrupt")
+    _submit_mix(course, 1)
+    (course.root / "gradebook.db").write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(GradingRefused, match="gradebook.db cannot be read"):
+        autograde(course.root, ASSIGNMENT, progress=False)
+    assert (course.root / "submitted" / "s00" / ASSIGNMENT).is_dir()
+
+
+def test_wrong_assignment_names_are_reported_and_the_rest_graded(lab_course_factory):
+    course = lab_course_factory("misnamed")
+    _submit_mix(course, 1)
+    stray = course.root / "submitted" / "carol" / "lab-dubble"
+    stray.mkdir(parents=True)
+    (stray / "lab-double.ipynb").write_text("{}")
+    run = autograde(course.root, ASSIGNMENT, limits=FAST, progress=False)
+    assert any("carol" in w and "lab-dubble" in w for w in run.warnings)
+    assert [r.student for r in run.results] == ["s00"]
+
+
+def test_an_unknown_assignment_is_refused_with_what_to_do(lab_course_factory):
+    course = lab_course_factory("unknown")
+    with pytest.raises(GradingRefused, match="release it first"):
+        autograde(course.root, "lab-triple", progress=False)
