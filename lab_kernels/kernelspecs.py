@@ -10,6 +10,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 
 from hardware_shims.profiles import PROFILE_ENV, PROFILES
+from lab_kernels.sandbox import SNAPSHOT
 
 KERNEL_PREFIX = "microfab-"
 
@@ -60,8 +61,6 @@ def installed_kernels() -> dict[str, tuple[str, Path]]:
 
 GRADER_KERNEL = f"{KERNEL_PREFIX}grader"
 UNSAFE_KERNEL = f"{KERNEL_PREFIX}grader-unsafe"
-# run before any student code: remember the real library functions (lab_kernels.integrity)
-SNAPSHOT = "--IPKernelApp.exec_lines=import lab_kernels.integrity as _mi; _mi.snapshot()"
 
 
 def install_grader_kernel(jupyter_dir: Path) -> Path:

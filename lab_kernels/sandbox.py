@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 POLICY_ENV = "MICROFAB_SANDBOX_POLICY"
+# run before any student code: remember the real library functions (lab_kernels.integrity)
+SNAPSHOT = "--IPKernelApp.exec_lines=import lab_kernels.integrity as _mi; _mi.snapshot()"
 NOBODY = 65534
 # Each grading worker's kernels run as their own unprivileged uid (no passwd entry needed), so
 # one submission's fork storm cannot use up another's RLIMIT_NPROC.
@@ -152,8 +154,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     policy = SandboxPolicy.load(os.environ[POLICY_ENV])
     connection_file = str(Path(args.connection_file).resolve())
-    from lab_kernels.kernelspecs import SNAPSHOT
-
     kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file,
               "--HistoryManager.hist_file=:memory:", SNAPSHOT]
     as_root = os.geteuid() == 0
@@ -161,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         prepare_dirs(policy)
         os.chown(connection_file, policy.uid, policy.uid)
     command = bwrap_command(policy, kernel, as_root, connection_file)
+    # the kernel's own console output (start-up banner, crashes) goes to a log, not the grader's
+    log = os.open(Path(policy.socket_dir) / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     os.execv(command[0], command)
     return 127
 

@@ -52,6 +52,17 @@ def run_collect(args) -> int:
     return 0
 
 
+def _unit_limits(assignment: str):
+    """The unit's `grading:` limits when the assignment is a unit, else the defaults."""
+    from autograder.limits import GradingLimits
+    from course_units import load_catalogue
+
+    try:
+        return GradingLimits.from_unit(load_catalogue().get(assignment))
+    except KeyError:
+        return GradingLimits()
+
+
 def run_autograde(args) -> int:
     from autograder.autograde import GradingRefused, autograde
     from autograder.course import NbgraderError
@@ -62,7 +73,7 @@ def run_autograde(args) -> int:
     try:
         run = autograde(Path(args.course), args.assignment, workers=args.workers,
                         dask_address=args.dask, sandbox=not args.unsafe_no_sandbox,
-                        force=args.force)
+                        force=args.force, limits=_unit_limits(args.assignment))
     except (GradingRefused, NbgraderError) as exc:
         return _fail("autograde", exc)
     for warning in run.warnings:

@@ -92,3 +92,13 @@ def test_framework_certification_must_exist(units_copy):
     path.write_text(yaml.safe_dump(document))
     error = _only_error(units_copy)
     assert error.path == path and "NOPE" in error.problem
+
+
+def test_grading_limits_are_validated_and_loaded(units_copy):
+    from autograder.limits import GradingLimits
+
+    _edit_unit(units_copy, SAMPLE, grading={"cell_timeout_s": 30, "memory_mb": 4096})
+    unit = load_catalogue(units_copy).get(SAMPLE)
+    assert GradingLimits.from_unit(unit).memory_mb == 4096
+    _edit_unit(units_copy, SAMPLE, grading={"memory_mb": 1})
+    assert _only_error(units_copy).where == "grading.memory_mb"

@@ -1,0 +1,73 @@
+"""Sandboxed parallel grading vs plain serial `nbgrader autograde`, on a real lab.
+
+Builds one course from the 00-orientation unit, submits N notebooks (half the reference
+solution, half the student release), copies it twice, and times in the same run:
+  baseline  `nbgrader autograde 00-orientation` (serial, no sandbox), nbgrader's own command
+  microfab  `autograde(..., workers=2)` with the bubblewrap sandbox on
+Prints submissions/s for both and the ratio (goal >= 1.6x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ASSIGNMENT = "00-orientation"
+
+
+def make_course(root: Path, submissions: int):
+    from autograder.course_build import build_course
+    from course_units import load_catalogue
+
+    course = build_course(root, load_catalogue(), [ASSIGNMENT])
+    source = nbformat.read(str(course.source_path(ASSIGNMENT)), as_version=4)
+    release = nbformat.read(str(course.release_path(ASSIGNMENT)), as_version=4)
+    for n in range(submissions):
+        course.submit(ASSIGNMENT, f"student{n:03d}", source if n % 2 == 0 else release)
+    return course
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--submissions", type=int, default=40)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    from autograder.autograde import autograde
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = make_course(Path(tmp) / "base", args.submissions).root
+        serial, parallel = Path(tmp) / "serial", Path(tmp) / "parallel"
+        for target in (serial, parallel):
+            shutil.copytree(base, target)
+            config = (target / "nbgrader_config.py").read_text().replace(str(base), str(target))
+            (target / "nbgrader_config.py").write_text(config)
+        env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}"
+                   f"{os.environ.get('PATH', '')}", MICROFAB_PROFILE="replay")
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT],
+                       cwd=serial, env=env, check=True, capture_output=True)
+        baseline_s = time.perf_counter() - started
+        started = time.perf_counter()
+        autograde(parallel, ASSIGNMENT, workers=args.workers, progress=False)
+        microfab_s = time.perf_counter() - started
+    n = args.submissions
+    print(f"{n} submissions of {ASSIGNMENT} (half right, half the release), {os.cpu_count()} "
+          f"cores")
+    print(f"baseline nbgrader autograde (serial, no sandbox): {baseline_s:6.1f} s "
+          f"= {n / baseline_s:5.2f} submissions/s")
+    print(f"microfab autograde --workers {args.workers} (sandboxed):    {microfab_s:6.1f} s "
+          f"= {n / microfab_s:5.2f} submissions/s")
+    print(f"ratio: {baseline_s / microfab_s:.2f}x (goal >= 1.6x)")
+
+
+if __name__ == "__main__":
+    main()
