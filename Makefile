@@ -4,32 +4,41 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.microfab-installed
-JOBS ?= 2
+# Optional extras: vendor camera SDKs with their emulators, the arm twin, a real data set, Dask.
+EXTRAS ?= dev,lab,arm,data,dask
+comma := ,
+STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
-.PHONY: book test lint gate venv clean
+.PHONY: book test lint gate venv system-packages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" "setuptools>=77" wheel
 	# torch first and exactly: a loose request would pull a multi-GB CUDA build.
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt --no-build-isolation -e ".[dev,lab,arm,data,dask]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt --no-build-isolation -e ".[$(EXTRAS)]"
+	# aravis:// needs PyGObject, which builds against the system's GObject introspection
+	if pkg-config --exists gobject-introspection-1.0 2>/dev/null; then \
+	  $(BIN)/python -m pip install --quiet -c constraints.txt "PyGObject<3.51"; fi
+	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 venv: $(STAMP)
 
+system-packages:
+	bash scripts/system-packages.sh
+
 book: $(STAMP)
 	$(BIN)/microfab book build
 
-test: $(STAMP)
+test: system-packages $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 gate: $(STAMP)
-	$(BIN)/microfab unit check --jobs $(JOBS)
+	$(BIN)/microfab unit check --jobs 2
 
 clean:
 	rm -rf _build .jupyter_cache
