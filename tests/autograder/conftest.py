@@ -45,7 +45,17 @@ def lab_notebook() -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="session")
-def lab_course_factory(tmp_path_factory):
+def sandbox_available():
+    from lab_kernels.sandbox import SandboxUnavailable, check_sandbox
+
+    try:
+        check_sandbox()
+    except SandboxUnavailable as exc:
+        pytest.skip(f"grading sandbox unavailable here: {exc}")
+
+
+@pytest.fixture(scope="session")
+def lab_course_factory(tmp_path_factory, sandbox_available):
     """Make a released nbgrader course with the tiny lab: factory(name) -> NbgraderCourse."""
     from autograder.course import NbgraderCourse
 
