@@ -94,7 +94,8 @@ def _executions(jobs: list[GradingJob], workers: int,
 def autograde(course_root: Path, assignment: str, workers: int = 1,
               dask_address: str | None = None, sandbox: bool = True,
               limits: GradingLimits | None = None, force: bool = False,
-              progress: bool = True) -> AutogradeRun:
+              progress: bool = True, profile: str = "replay",
+              fast: bool = False) -> AutogradeRun:
     """Grade every submission of `assignment`; results are in the course's gradebook."""
     root = Path(course_root).resolve()
     if sandbox:
@@ -116,7 +117,8 @@ def autograde(course_root: Path, assignment: str, workers: int = 1,
         else:
             students.append(student)
     limits = limits or GradingLimits()
-    jobs = [GradingJob(str(root), assignment, s, limits.as_dict(), sandbox) for s in students]
+    jobs = [GradingJob(str(root), assignment, s, limits.as_dict(), sandbox, profile, fast)
+            for s in students]
     with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission",
               disable=not progress) as bar:
         for result in _executions(jobs, workers, dask_address):

@@ -8,6 +8,7 @@ replaced by its stub (a test that never fails is vacuous, a solution no test not
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -73,24 +74,44 @@ def _total(scores: list[CellScore]) -> tuple[float, float]:
     return sum(s.score for s in scores), sum(s.max_score for s in scores)
 
 
+def _grade_all(course: NbgraderCourse, unit: Unit, profile: str, fast: bool) -> dict:
+    """Grade every gate submission through microfab's autograder (sandboxed where possible)."""
+    from autograder.autograde import autograde
+    from autograder.limits import GradingLimits
+    from lab_kernels.sandbox import SandboxUnavailable, check_sandbox
+
+    try:
+        check_sandbox()
+        sandbox = True
+    except SandboxUnavailable:
+        sandbox = False  # the gate grades the authors' own code: the sandbox is a bonus here
+    run = autograde(course.root, unit.id, sandbox=sandbox, limits=GradingLimits.from_unit(unit),
+                    profile=profile, fast=fast, force=True, progress=False)
+    return {r.student: r for r in run.results}
+
+
 def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
-               lab: nbformat.NotebookNode, lab_path: Path) -> None:
+               lab: nbformat.NotebookNode, lab_path: Path, profile: str, fast: bool) -> None:
     release = course.generate_assignment(unit.id)
-    started = time.perf_counter()
     course.submit(unit.id, "source", lab)
-    source = course.autograde(unit.id, "source")
-    result.lab_s = time.perf_counter() - started
+    course.submit(unit.id, "release", release)
+    for solution in solution_ids(lab):
+        course.submit(unit.id, f"stub-{solution}", stub_one(lab, release, solution))
+    jobs = _grade_all(course, unit, profile, fast)
+    result.lab_s = jobs["source"].wall_s
+
+    source = course.scores(unit.id, "source")
     result.source_score, result.max_score = _total(source)
     if result.source_score < result.max_score:
         errors = _test_errors(course.autograded_path(unit.id, "source"))
         failing = [f"{s.grade_id} ({errors.get(s.grade_id, 'no points')})"
                    for s in source if s.score < s.max_score]
+        incidents = f" (grader: {jobs['source'].reason})" if jobs["source"].reason else ""
         result.problems.append(f"{lab_path}: the reference solution scores {result.source_score:g}"
-                               f"/{result.max_score:g}; failing: {'; '.join(failing)}. Fix the "
-                               f"solution or the test so the source earns full marks")
+                               f"/{result.max_score:g}; failing: {'; '.join(failing)}{incidents}."
+                               f" Fix the solution or the test so the source earns full marks")
 
-    course.submit(unit.id, "release", release)
-    released = course.autograde(unit.id, "release")
+    released = course.scores(unit.id, "release")
     result.release_score = _total(released)[0]
     if result.release_score > 0:
         passing = [s.grade_id for s in released if s.score > 0]
@@ -100,9 +121,8 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
 
     failed_somewhere: set[str] = set()
     for solution in solution_ids(lab):
-        student = f"stub-{solution}"
-        course.submit(unit.id, student, stub_one(lab, release, solution))
-        failed = {s.grade_id for s in course.autograde(unit.id, student) if s.score < s.max_score}
+        scores = course.scores(unit.id, f"stub-{solution}")
+        failed = {s.grade_id for s in scores if s.score < s.max_score}
         failed_somewhere |= failed
         if not failed:
             result.untested_solutions.append(solution)
@@ -132,9 +152,10 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
             result.lesson_s = run.wall_s
             if not run.ok:
                 result.problems.append(run.error)
+            shutil.rmtree(workdir / "course", ignore_errors=True)  # a fresh gradebook each run
             course = NbgraderCourse(workdir / "course", f"gate-{unit.id}", unit.ci_budget_s)
             course.add_source(unit.id, lab)
-            _judge_lab(result, course, unit, lab, unit.lab_path)
+            _judge_lab(result, course, unit, lab, unit.lab_path, profile, fast)
     except UnitFormatError as exc:
         result.problems.extend(str(e) for e in exc.errors)
     except Exception as exc:  # the gate reports, whatever went wrong, and goes on to the next unit

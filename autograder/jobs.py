@@ -29,6 +29,8 @@ class GradingJob:
     student: str
     limits: dict
     sandbox: bool = True
+    profile: str = "replay"  # grading runs on recorded data
+    fast: bool = False
 
 
 @dataclass
@@ -130,6 +132,8 @@ def _execute(job: GradingJob, result: JobResult) -> None:
     limits = GradingLimits(**job.limits)
     jupyter_dir = install_grader_kernel(scratch / "jupyter").parent.parent
     os.environ["JUPYTER_PATH"] = str(jupyter_dir)
+    os.environ["MICROFAB_PROFILE"] = job.profile  # the kernel inherits these
+    os.environ["MICROFAB_FAST"] = "1" if job.fast else "0"
     os.environ[POLICY_ENV] = str(_write_policy(job, scratch, limits))
     (course / "nbgrader_config.py").write_text(CONFIG.format(
         root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",

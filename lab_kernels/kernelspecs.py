@@ -65,7 +65,6 @@ UNSAFE_KERNEL = f"{KERNEL_PREFIX}grader-unsafe"
 
 def install_grader_kernel(jupyter_dir: Path) -> Path:
     """The grading kernels, sandboxed and unsafe, into JUPYTER_PATH-style `jupyter_dir`."""
-    env = {PROFILE_ENV: "replay", "MICROFAB_FAST": "0"}
     specs = {
         GRADER_KERNEL: [sys.executable, "-m", "lab_kernels.sandbox", "-f", "{connection_file}"],
         UNSAFE_KERNEL: [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
@@ -75,8 +74,9 @@ def install_grader_kernel(jupyter_dir: Path) -> Path:
         folder = Path(jupyter_dir) / "kernels" / name
         folder.mkdir(parents=True, exist_ok=True)
         # interrupts go as messages: a signal would stop at bubblewrap, not reach the kernel
+        # no "env": the kernel inherits the grader's MICROFAB_PROFILE and MICROFAB_FAST
         spec = {"argv": argv, "display_name": f"microfab · {name}", "language": "python",
-                "env": env, "interrupt_mode": "message",
+                "interrupt_mode": "message",
                 "metadata": {"microfab": {"sandbox": name == GRADER_KERNEL}}}
         (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
     return Path(jupyter_dir) / "kernels" / GRADER_KERNEL
