@@ -13,7 +13,10 @@ UNITS = REPO / "course_units"
 
 @pytest.fixture
 def units_copy(tmp_path: Path) -> Path:
-    """course_units/ copied (units + framework) so a test can break one file."""
+    """The framework, the template and the sample unit, copied so a test can break one file."""
     root = tmp_path / "units"
-    shutil.copytree(UNITS, root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    root.mkdir()
+    shutil.copy2(UNITS / "competencies.yaml", root)
+    for folder in ("_template", "00-orientation"):
+        shutil.copytree(UNITS / folder, root / folder)
     return root
