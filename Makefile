@@ -9,6 +9,8 @@ EXTRAS ?= dev,lab,arm,data,dask
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 
+NPM_STAMP := node_modules/.package-lock.json
+
 .PHONY: book test lint gate venv system-packages clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -25,13 +27,17 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
+# MathJax, RequireJS and the ipywidgets HTML manager, vendored into the book (no CDN)
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
 system-packages:
 	bash scripts/system-packages.sh
 
-book: $(STAMP)
+book: $(STAMP) $(NPM_STAMP)
 	$(BIN)/microfab book build
 
-test: system-packages $(STAMP)
+test: system-packages $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -41,4 +47,4 @@ gate: $(STAMP)
 	$(BIN)/microfab unit check --jobs 2
 
 clean:
-	rm -rf _build .jupyter_cache
+	rm -rf _build .jupyter_cache book/generated

@@ -23,6 +23,8 @@ c.CourseDirectory.db_url = {db_url!r}
 c.Execute.timeout = {cell_timeout_s}
 c.Execute.interrupt_on_timeout = True
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+# a local exchange (JupyterHub setups point this at the shared one)
+c.Exchange.root = {exchange!r}
 """
 
 
@@ -85,7 +87,7 @@ class NbgraderCourse:
         config_path = self.root / "nbgrader_config.py"
         config_path.write_text(CONFIG_TEMPLATE.format(
             course_id=course_id, root=str(self.root), db_url=self.db_url,
-            cell_timeout_s=cell_timeout_s,
+            cell_timeout_s=cell_timeout_s, exchange=str(self.root / "exchange"),
         ))
 
 

@@ -77,6 +77,7 @@ c.SandboxedExecute.max_output_bytes = {max_output_bytes}
 c.SandboxedExecute.kernel_name = {kernel!r}
 c.KernelManager.transport = "ipc"
 c.KernelManager.ip = {ipc!r}
+c.Exchange.root = {exchange!r}
 """
 
 
@@ -139,7 +140,7 @@ def _execute(job: GradingJob, result: JobResult) -> None:
         root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
         timeout=limits.cell_timeout_s, max_output_bytes=int(limits.max_output_mb * 1e6),
         kernel=GRADER_KERNEL if job.sandbox else UNSAFE_KERNEL,
-        ipc=str(scratch / "kernel" / "ipc")))
+        ipc=str(scratch / "kernel" / "ipc"), exchange=str(scratch / "exchange")))
     from autograder.course import run_nbgrader
 
     run_nbgrader(course, "autograde", job.assignment, job.student)

@@ -1,32 +1,79 @@
-"""`microfab book build`: the executed web book, strict, on recorded data."""
+"""`microfab book build|toc`: the executed web book, strict, on recorded data."""
 
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from pathlib import Path
 
-from autograder.profile_env import notebook_env
+from microfab.book_layout import HTML_DIR, LOG_FILE, REPORTS_DIR
+
+
+def _root(args) -> Path | None:
+    root = Path(args.root).resolve()
+    if not (root / "_config.yml").is_file():
+        print(f"microfab book: no _config.yml in {root}; run it from the repository root "
+              f"or pass --root", file=sys.stderr)
+        return None
+    return root
 
 
 def run_build(args) -> int:
-    root = Path(args.root).resolve()
-    if not (root / "_config.yml").is_file():
-        print(f"microfab book build: no _config.yml in {root}; run it from the repository root "
-              f"or pass --root", file=sys.stderr)
+    from microfab.book_build import build_book
+
+    root = _root(args)
+    if root is None:
         return 2
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(root), "--builder", "html", "-W", "-n",
-               "--keep-going"]
-    with notebook_env(profile="replay", fast=False):
-        status = subprocess.call(command, cwd=root)
-    reports = root / "_build" / "html" / "reports"
-    if status != 0:
-        hint = f"; execution reports are in {reports}" if reports.exists() else ""
-        print(f"microfab book build: the build failed (exit {status}){hint}", file=sys.stderr)
+    build = build_book(root, execute=args.execute,
+                       jupyterhub_url=args.jupyterhub_url or os.environ.get(
+                           "MICROFAB_JUPYTERHUB_URL") or None,
+                       update_toc=not args.keep_toc)
+    labs = build.labs
+    if build.status != 2:
+        print(f"book: executed {len(build.executed)} notebook(s), {len(build.failed)} failed, "
+              f"{len(labs.executed)} lab(s) run for expected outputs; lab releases made "
+              f"{len(labs.made)}, reused {len(labs.reused)}; {build.wall_s:.1f} s")
+    if build.ok:
+        print(f"book: open {build.index}")
+        return 0
+    if build.problems:
+        print(f"microfab book build: {len(build.problems)} problem(s):", file=sys.stderr)
+        for problem in build.problems:
+            print(f"  {problem}", file=sys.stderr)
+    if build.reports:
+        print(f"microfab book build: execution reports are in {root / REPORTS_DIR}:",
+              file=sys.stderr)
+        for report in build.reports:
+            print(f"  {report}", file=sys.stderr)
+    if build.status == 1:
+        print(f"microfab book build: the build failed; full log: {root / LOG_FILE}"
+              + (f" (the site in {root / HTML_DIR} was deleted)"
+                 if not (root / HTML_DIR).exists() else ""), file=sys.stderr)
+    return build.status
+
+
+def run_toc(args) -> int:
+    from course_units import UnitFormatError, load_catalogue
+    from microfab.book_layout import units_dir
+    from microfab.book_toc import TOC_FILE, toc_text, write_toc
+
+    root = _root(args)
+    if root is None:
+        return 2
+    try:
+        catalogue = load_catalogue(units_dir(root))
+    except UnitFormatError as exc:
+        print(f"microfab book toc: {exc}", file=sys.stderr)
+        return 2
+    path = root / TOC_FILE
+    if args.check:
+        if path.is_file() and path.read_text(encoding="utf-8") == toc_text(catalogue):
+            print(f"{path} is up to date")
+            return 0
+        print(f"{path} differs from the units; run `microfab book toc`", file=sys.stderr)
         return 1
-    print(f"book: open {root / '_build' / 'html' / 'index.html'}")
+    print(f"{'wrote' if write_toc(root, catalogue) else 'unchanged:'} {path}")
     return 0
 
 
@@ -36,8 +83,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser(
         "build", help="execute lessons on recorded data and build the HTML book",
-        description="Runs jupyter-book with warnings as errors (-W -n --keep-going); lessons run "
+        description="Makes _toc.yml, the curriculum map and the labs' student releases from the "
+        "units, then runs jupyter-book with warnings as errors (-W -n --keep-going). Lessons run "
         "with MICROFAB_PROFILE=replay through the execution cache, so only changed lessons "
-        "re-execute. A failing notebook fails the build.")
+        "re-execute; a failing notebook fails the build and leaves its report in "
+        "_build/html/reports/. The built site is checked for solutions, hidden tests, held-back "
+        "data and scripts from other hosts. Exits 1 when the build fails, 2 when the units or "
+        "the set-up are wrong.")
     build.add_argument("--root", default=".", help="the repository root (default: .)")
+    build.add_argument("--execute", choices=["cache", "force", "off"], default="cache",
+                       help="cache: run what changed (default); force: run every notebook; "
+                       "off: run nothing (quick checks of text, links and images)")
+    build.add_argument("--jupyterhub-url", metavar="URL",
+                       help="the JupyterHub the launch buttons open (default: "
+                       "$MICROFAB_JUPYTERHUB_URL, else launch_buttons.jupyterhub_url in "
+                       "_config.yml)")
+    build.add_argument("--keep-toc", action="store_true",
+                       help="use _toc.yml as it is and fail when a unit is missing from it")
     build.set_defaults(run=run_build)
+    toc = actions.add_parser(
+        "toc", help="write _toc.yml from the units",
+        description="One chapter per unit (lesson, then the lab's student release), grouped by "
+        "stage; `microfab book build` does this too.")
+    toc.add_argument("--root", default=".", help="the repository root (default: .)")
+    toc.add_argument("--check", action="store_true",
+                     help="only check that _toc.yml is up to date (exit 1 if not)")
+    toc.set_defaults(run=run_toc)

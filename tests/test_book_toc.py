@@ -1,29 +1,25 @@
-"""The book's table of contents follows the units."""
+"""The book's table of contents follows the units: `microfab book toc` makes it."""
 
 from pathlib import Path
 
 import yaml
 
 from course_units import load_catalogue
+from microfab.book_layout import lab_doc, lesson_doc
+from microfab.book_toc import toc_files, toc_text
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _toc_files(node) -> set[str]:
-    files = set()
-    if isinstance(node, dict):
-        if "file" in node:
-            files.add(node["file"])
-        for value in node.values():
-            files |= _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            files |= _toc_files(item)
-    return files
+def test_every_unit_lesson_and_lab_is_in_the_table_of_contents():
+    files = toc_files(yaml.safe_load((REPO / "_toc.yml").read_text()))
+    missing = {u.id: [doc for doc in (lesson_doc(u), lab_doc(u)) if doc not in files]
+               for u in load_catalogue().units}
+    missing = {unit: docs for unit, docs in missing.items() if docs}
+    assert missing == {}, (f"units missing from _toc.yml: {', '.join(missing)} ({missing}); "
+                           "run `microfab book toc` (or `make book`) and commit _toc.yml")
 
 
-def test_every_unit_lesson_is_in_the_table_of_contents():
-    files = _toc_files(yaml.safe_load((REPO / "_toc.yml").read_text()))
-    missing = [u.id for u in load_catalogue().units
-               if f"course_units/{u.id}/lesson" not in files]
-    assert missing == [], f"units missing from _toc.yml: {missing}; add their lesson pages"
+def test_table_of_contents_is_the_one_made_from_the_units():
+    assert (REPO / "_toc.yml").read_text() == toc_text(load_catalogue()), \
+        "_toc.yml was edited by hand or is stale; run `microfab book toc` and commit it"

@@ -1,0 +1,158 @@
+"""Checks of a built site: nothing of a lab's solutions, hidden tests or held-back data is in
+it, and no page loads a script or stylesheet from another host."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from course_units.catalogue import Catalogue
+from course_units.notebooks import read_notebook
+
+HELD_BACK = ("backboard/grading",)  # recorded sessions only hidden tests may use
+MIN_SECRET_CHARS = 12  # shorter lines (`return mask`, `pass`) say nothing about a solution
+BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".eot",
+                   ".otf", ".pickle", ".doctree", ".inv", ".zip", ".gz", ".pdf", ".mcap"}
+MARKERS = {
+    "solution": (r"#+\s*BEGIN SOLUTION", r"#+\s*END SOLUTION"),
+    "hidden test": (r"#+\s*BEGIN HIDDEN TESTS", r"#+\s*END HIDDEN TESTS"),
+    "mark scheme": (r"=+\s*BEGIN MARK SCHEME\s*=+", r"=+\s*END MARK SCHEME\s*=+"),
+}
+
+
+@dataclass(frozen=True)
+class Secret:
+    unit: str
+    kind: str  # solution, hidden test, mark scheme
+    line: str
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _regions(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
+    """(lines inside begin/end markers, lines outside)."""
+    inside, outside, within = [], [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if re.fullmatch(begin + r".*", stripped):
+            within = True
+        elif re.fullmatch(end + r".*", stripped):
+            within = False
+        else:
+            (inside if within else outside).append(line)
+    return inside, outside
+
+
+def lab_secrets(catalogue: Catalogue) -> list[Secret]:
+    """Every non-trivial solution, hidden-test and mark-scheme line of every lab.
+
+    A line that also appears where students may read it anyway -- in a lesson, or outside the
+    marked regions of a lab -- is not a secret."""
+    public = [normalise(line) for unit in catalogue.units
+              for line in unit.lesson_path.read_text(encoding="utf-8").splitlines()]
+    found = []
+    for unit in catalogue.units:
+        for cell in read_notebook(unit.lab_path).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            has_markers = any(re.search(b, cell.source) for b, _ in MARKERS.values())
+            if meta.get("solution") and not has_markers:
+                # nbgrader replaces a solution cell without markers as a whole
+                found += [(unit.id, "solution", line) for line in cell.source.splitlines()]
+                continue
+            rest = cell.source
+            for kind, (begin, end) in MARKERS.items():
+                inside, outside = _regions(rest, begin, end)
+                found += [(unit.id, kind, line) for line in inside]
+                rest = "\n".join(outside)
+            public += [normalise(line) for line in rest.splitlines()]
+    public_text = " \n ".join(public)
+    secrets = []
+    for unit_id, kind, line in found:
+        text = normalise(line)
+        if len(text) >= MIN_SECRET_CHARS and text not in public_text:
+            secrets.append(Secret(unit_id, kind, text))
+    return secrets
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        if node and all(isinstance(item, str) for item in node):
+            return ["".join(node)]
+        return [s for item in node for s in _strings(item)]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    return []
+
+
+def readable_text(path: Path) -> str | None:
+    """What a reader of the file sees: tags stripped from HTML, strings out of notebooks."""
+    if path.suffix.lower() in BINARY_SUFFIXES:
+        return None
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return None
+    if path.suffix == ".ipynb":
+        try:
+            return "\n".join(_strings(json.loads(raw)))
+        except ValueError:
+            return raw
+    if path.suffix in (".html", ".htm"):
+        return raw + "\n" + html.unescape(re.sub(r"<[^>]+>", "", raw))
+    return raw + "\n" + html.unescape(raw)
+
+
+def find_leaks(site: Path, catalogue: Catalogue) -> list[str]:
+    """'file: what leaked' for every secret line or held-back session found in the site."""
+    secrets = lab_secrets(catalogue)
+    leaks = []
+    for path in sorted(p for p in Path(site).rglob("*") if p.is_file()):
+        text = readable_text(path)
+        if text is None:
+            continue
+        flat = normalise(text)
+        where = path.relative_to(site)
+        for session in HELD_BACK:
+            if session in text or session in flat:
+                leaks.append(f"{where}: the held-back session {session!r}")
+        for secret in secrets:
+            if secret.line in flat:
+                leaks.append(f"{where}: a {secret.kind} line of {secret.unit}: {secret.line!r}")
+    return leaks
+
+
+class _AssetLinks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.links.append(("script src", attrs["src"]))
+        elif tag == "link" and attrs.get("href"):
+            self.links.append(("link href", attrs["href"]))
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"^(https?:)?//", url.strip(), re.IGNORECASE))
+
+
+def external_assets(site: Path) -> list[str]:
+    """'page: <script src=URL>' for every script or link a page would fetch from another host."""
+    found = []
+    for page in sorted(Path(site).rglob("*.html")):
+        parser = _AssetLinks()
+        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+        for kind, url in parser.links:
+            if is_external(url):
+                found.append(f"{page.relative_to(site)}: <{kind}={url}>")
+    return found

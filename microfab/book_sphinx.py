@@ -1,0 +1,83 @@
+"""Sphinx extension for the microfab book (`sphinx.extra_extensions` in _config.yml).
+
+- Every unit must be in the table of contents: a unit missing from _toc.yml is a warning naming
+  its unit.yaml (an error under -W), even when jupyter-book is run by hand on a stale _toc.yml.
+- Lab pages keep their download button (the student release) but get no JupyterHub launch
+  button: nbgitpuller can only open files of the repository, and the release exists only in the
+  built site. Students get labs through nbgrader.
+- Widgets render offline only if their JavaScript is vendored: a page whose widget state needs a
+  module other than the ones the HTML manager bundles is a warning naming the page.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from microfab.book_layout import is_lab_doc, units_dir
+from microfab.book_toc import units_missing_from_toc
+
+logger = logging.getLogger(__name__)
+BUNDLED_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
+                          "@jupyter-widgets/output"}
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def check_units_in_toc(app: Sphinx) -> None:
+    from course_units import UnitFormatError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(units_dir(app.srcdir))
+    except UnitFormatError as exc:
+        for error in exc.errors:
+            logger.warning(str(error), type="microfab", subtype="units")
+        return
+    toc_path = Path(app.config.external_toc_path)
+    toc_path = toc_path if toc_path.is_absolute() else Path(app.srcdir) / toc_path
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    for unit_id, pages in units_missing_from_toc(toc, catalogue).items():
+        # named by its unit.yaml (a location would be taken for a page of the book)
+        logger.warning(
+            f"{catalogue.get(unit_id).folder / 'unit.yaml'}: unit {unit_id} is not in the table "
+            f"of contents {toc_path} (missing: {', '.join(pages)}); run `microfab book toc` to "
+            "make it from the units", type="microfab", subtype="toc")
+
+
+def drop_lab_launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
+                            doctree) -> None:
+    if is_lab_doc(pagename) and "header_buttons" in context:
+        context["header_buttons"] = [b for b in context["header_buttons"]
+                                     if b.get("label") != "launch-buttons"]
+
+
+def check_widget_modules(app: Sphinx, pagename: str, templatename: str, context: dict,
+                         doctree) -> None:
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    js_files = NbMetadataCollector.get_js_files(app.env, pagename) \
+        if hasattr(app.env, "nb_metadata") else {}
+    _, attributes = js_files.get("ipywidgets_state", (None, {}))
+    if attributes.get("type") != WIDGET_STATE:
+        return
+    state = json.loads(attributes["body"].replace("<\\/", "</")).get("state", {})
+    modules = {m.get("model_module") for m in state.values()} | \
+              {m.get("view_module") for m in state.values() if m.get("view_module")}
+    foreign = sorted(m for m in modules - BUNDLED_WIDGET_MODULES if m)
+    if foreign:
+        logger.warning(
+            f"widgets from {', '.join(foreign)} cannot render offline: only "
+            f"{', '.join(sorted(BUNDLED_WIDGET_MODULES))} are vendored; vendor their JavaScript "
+            "(package.json, microfab/book_vendor.py) or use ipywidgets' own controls",
+            location=pagename, type="microfab", subtype="widgets")
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", check_units_in_toc)
+    # after sphinx-book-theme has added its buttons (priority 501)
+    app.connect("html-page-context", drop_lab_launch_buttons, priority=600)
+    app.connect("html-page-context", check_widget_modules)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
