@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Autograde.autograde_preprocessors = [SandboxedExecute]
 c.SandboxedExecute.timeout = {timeout}
+c.SandboxedExecute.startup_timeout = 30
 c.SandboxedExecute.max_output_bytes = {max_output_bytes}
 c.SandboxedExecute.kernel_name = {kernel!r}
 c.KernelManager.transport = "ipc"
@@ -81,13 +83,14 @@ c.Exchange.root = {exchange!r}
 """
 
 
-def _write_policy(job: GradingJob, scratch: Path, limits: GradingLimits) -> Path:
+def _write_policy(job: GradingJob, scratch: Path, sockets: Path,
+                  limits: GradingLimits) -> Path:
     from lab_kernels.sandbox import SANDBOX_UID_BASE, SandboxPolicy, python_read_only_dirs
 
     work_dir = scratch / "course" / "autograded" / job.student / job.assignment
     work_dir.mkdir(parents=True, exist_ok=True)
     policy = SandboxPolicy(
-        work_dir=str(work_dir), socket_dir=str(scratch / "kernel"),
+        work_dir=str(work_dir), socket_dir=str(sockets),
         read_only=python_read_only_dirs(), memory_mb=limits.memory_mb,
         max_processes=limits.max_processes, cpu_s=limits.cpu_s,
         max_file_mb=limits.max_file_mb, uid=SANDBOX_UID_BASE + os.getpid() % 100_000)
@@ -108,9 +111,6 @@ def execute_submission(job: GradingJob) -> JobResult:
 
 
 def _execute(job: GradingJob, result: JobResult) -> None:
-    from lab_kernels.kernelspecs import GRADER_KERNEL, UNSAFE_KERNEL, install_grader_kernel
-    from lab_kernels.sandbox import POLICY_ENV
-
     root = Path(job.course_root)
     submitted = root / "submitted" / job.student / job.assignment
     scratch = scratch_dir(root, job.assignment, job.student)
@@ -129,24 +129,35 @@ def _execute(job: GradingJob, result: JobResult) -> None:
         result.reason = "; ".join(f"{name}: {why}" for name, why in bad.items())
         return
     shutil.copy2(root / "gradebook.db", course / "gradebook.db")
-    (scratch / "kernel").mkdir(parents=True)
+    # IPC socket paths must stay under the 107-byte Unix limit, wherever the course lives
+    sockets = Path(tempfile.mkdtemp(prefix="mf-"))
+    try:
+        _run_autograde(job, scratch, sockets)
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
+    result.status = "executed"
+    result.executed_dir = str(course / "autograded" / job.student / job.assignment)
+    result.reason = "; ".join(grading_incidents(Path(result.executed_dir)))
+
+
+def _run_autograde(job: GradingJob, scratch: Path, sockets: Path) -> None:
+    from autograder.course import run_nbgrader
+    from lab_kernels.kernelspecs import GRADER_KERNEL, UNSAFE_KERNEL, install_grader_kernel
+    from lab_kernels.sandbox import POLICY_ENV
+
+    course = scratch / "course"
     limits = GradingLimits(**job.limits)
     jupyter_dir = install_grader_kernel(scratch / "jupyter").parent.parent
     os.environ["JUPYTER_PATH"] = str(jupyter_dir)
     os.environ["MICROFAB_PROFILE"] = job.profile  # the kernel inherits these
     os.environ["MICROFAB_FAST"] = "1" if job.fast else "0"
-    os.environ[POLICY_ENV] = str(_write_policy(job, scratch, limits))
+    os.environ[POLICY_ENV] = str(_write_policy(job, scratch, sockets, limits))
     (course / "nbgrader_config.py").write_text(CONFIG.format(
         root=str(course), db_url=f"sqlite:///{course / 'gradebook.db'}",
         timeout=limits.cell_timeout_s, max_output_bytes=int(limits.max_output_mb * 1e6),
         kernel=GRADER_KERNEL if job.sandbox else UNSAFE_KERNEL,
-        ipc=str(scratch / "kernel" / "ipc"), exchange=str(scratch / "exchange")))
-    from autograder.course import run_nbgrader
-
+        ipc=str(sockets / "ipc"), exchange=str(scratch / "exchange")))
     run_nbgrader(course, "autograde", job.assignment, job.student)
-    result.status = "executed"
-    result.executed_dir = str(course / "autograded" / job.student / job.assignment)
-    result.reason = "; ".join(grading_incidents(Path(result.executed_dir)))
 
 
 # What the grader did about a submission, as seen in its executed notebooks.
