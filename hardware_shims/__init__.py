@@ -11,7 +11,6 @@ source or session that needs them is opened.
 from __future__ import annotations
 
 import os
-import threading
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -91,41 +90,12 @@ def _open_auto() -> tuple[Camera, str, str]:
         detail = f"no backend for {uri.scheme}://; known: {', '.join(cameras.schemes())}"
     else:
         try:
-            return _open_with_timeout(uri, OPEN_TIMEOUT_S), why, ""
+            return cameras.open_within(uri, OPEN_TIMEOUT_S), why, ""
         except Exception as exc:  # any driver failure means: use the recording
             silent = not isinstance(exc, ShimError) or isinstance(exc, DeviceLost | FrameTimeout)
             reason = f"no device answered at {preferred}" if silent else f"{preferred} unavailable"
             detail = f"{type(exc).__name__}: {exc}"
     return cameras.open(profile.fallback), reason, detail
-
-
-def _open_with_timeout(uri: ResourceURI, timeout_s: float) -> Camera:
-    """Open `uri` on a daemon thread; a driver that hangs cannot hang the notebook."""
-    box: dict[str, Any] = {}
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            camera = cameras.open(uri)
-        except BaseException as exc:
-            box["error"] = exc
-            return
-        with lock:
-            if box.get("abandoned"):
-                camera.close()  # it answered too late; free the device
-            else:
-                box["camera"] = camera
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout_s)
-    with lock:
-        if "camera" in box:
-            return box["camera"]
-        box["abandoned"] = True
-    if "error" in box:
-        raise box["error"]
-    raise DeviceLost(f"{uri} did not answer within {timeout_s:g} s")
 
 
 def record(

@@ -114,6 +114,36 @@ class DeviceRegistry:
             raise ShimError(f"'auto' is resolved by open_{self.kind}(), not by the registry")
         return self.get(parsed.scheme)(parsed)
 
+    def open_within(self, uri: str | ResourceURI, timeout_s: float):
+        """Open `uri` on a daemon thread: a driver that never answers cannot hang the caller."""
+        from .errors import DeviceLost
+
+        box: dict = {}
+        lock = threading.Lock()
+
+        def run() -> None:
+            try:
+                device = self.open(uri)
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+                return
+            with lock:
+                if box.get("abandoned"):
+                    device.close()  # it answered too late; free the device
+                else:
+                    box["device"] = device
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(timeout_s)
+        with lock:
+            if "device" in box:
+                return box["device"]
+            box["abandoned"] = True
+        if "error" in box:
+            raise box["error"]
+        raise DeviceLost(f"{uri} did not answer within {timeout_s:g} s")
+
     def _lookup(self, scheme: str) -> FactorySpec | None:
         with self._lock:
             spec = self._specs.get(scheme)

@@ -52,12 +52,10 @@ cheap: PyBullet and vendor SDKs load only when their scheme is opened.
 from __future__ import annotations
 
 import os
-import threading
-from typing import Any
 
 from ..banner import show_binding
 from ..camera import Binding
-from ..errors import DeviceLost, MalformedURIError
+from ..errors import MalformedURIError
 from ..registry import ArmRegistry, arms
 from ..uri import ResourceURI, parse_uri
 from .base import Arm
@@ -116,36 +114,9 @@ def _open_auto() -> tuple[Arm, str, str]:
     if uri.scheme == "sim":
         return arms.open(uri), ARM_ENV, ""
     try:
-        return _open_with_timeout(uri, OPEN_TIMEOUT_S), ARM_ENV, ""
+        return arms.open_within(uri, OPEN_TIMEOUT_S), ARM_ENV, ""
     except Exception as exc:  # any driver failure means: practise on the simulator
         detail = f"{type(exc).__name__}: {exc}"
         return arms.open(DEFAULT_ARM), f"no arm answered at {wanted}", detail
 
 
-def _open_with_timeout(uri: ResourceURI, timeout_s: float) -> Arm:
-    """Open `uri` on a daemon thread; a controller that never answers cannot hang us."""
-    box: dict[str, Any] = {}
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            arm = arms.open(uri)
-        except BaseException as exc:
-            box["error"] = exc
-            return
-        with lock:
-            if box.get("abandoned"):
-                arm.close()  # it answered too late; free the controller
-            else:
-                box["arm"] = arm
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout_s)
-    with lock:
-        if "arm" in box:
-            return box["arm"]
-        box["abandoned"] = True
-    if "error" in box:
-        raise box["error"]
-    raise DeviceLost(f"{uri} did not answer within {timeout_s:g} s")
