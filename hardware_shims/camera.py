@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .errors import EndOfStream, FeatureError, FrameTimeout, ShimError
+from .device import DeviceLifetime
+from .errors import EndOfStream, FeatureError, FrameTimeout
 from .faults import FaultInjector
 from .frame import Frame
 from .uri import ResourceURI, parse_uri
@@ -107,9 +108,10 @@ class _Grab:
             self.done.set()
 
 
-class Camera:
+class Camera(DeviceLifetime):
     """Base class for every image source. Subclasses implement `_grab`."""
 
+    kind = "camera"
     #: GenICam features this source really changes; the rest are recorded as unhonoured.
     honoured: ClassVar[frozenset[str]] = frozenset()
     #: False for sources that return at once (files, replay): no watchdog thread needed.
@@ -137,9 +139,6 @@ class Camera:
     def _current(self, name: str) -> Any:
         """The source's own value of a feature it does not control."""
         return FEATURES[name].default
-
-    def _close(self) -> None:
-        """Release the source's resources."""
 
     # --- acquisition --------------------------------------------------------------
     def read(self, timeout_s: float = 5.0) -> Frame:
@@ -218,30 +217,6 @@ class Camera:
     def unhonoured(self) -> dict[str, Any]:
         """Features requested but not applied by this source."""
         return dict(self._unhonoured)
-
-    # --- lifetime -----------------------------------------------------------------
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._close()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ShimError(f"camera {self.uri} is closed; open it again with open_camera()")
-
-    def __enter__(self) -> Camera:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
-        return f"<{type(self).__name__} {self.binding} {state}>"
 
 
 def _feature(name: str, where: str) -> Feature:

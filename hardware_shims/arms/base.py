@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 from ..camera import Binding
-from ..errors import MalformedURIError, ShimError
+from ..device import DeviceLifetime
+from ..errors import MalformedURIError
 from ..uri import ResourceURI, parse_uri
 from . import checks
 from .errors import ArmLimitError, ArmStopped, ArmTimeout
@@ -24,8 +25,10 @@ from .model import JOINTS, XARM6, ArmModel
 from .pose import Pose
 
 
-class Arm:
+class Arm(DeviceLifetime):
     """Base class for every six-axis arm. Subclasses implement the `_` hooks."""
+
+    kind = "arm"
 
     #: Joint ranges, speeds and workspace of the arm type this backend drives.
     model: ClassVar[ArmModel] = XARM6
@@ -226,26 +229,3 @@ class Arm:
         """For backends with their own IK: a solution outside a joint range is unreachable."""
         checks.ik_solution(self.model, str(self.uri), joints_deg, pose)
 
-    # --- lifetime ---------------------------------------------------------------------
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._close()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ShimError(f"arm {self.uri} is closed; open it again with open_arm()")
-
-    def __enter__(self) -> Arm:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
-        return f"<{type(self).__name__} {self.binding} {state}>"

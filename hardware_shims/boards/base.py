@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..camera import Binding
+from ..device import DeviceLifetime
 from ..errors import ShimError
 from ..uri import ResourceURI, parse_uri
 from .errors import ModelError
@@ -37,8 +38,10 @@ _SUFFIX_HINTS = {
 }
 
 
-class Board:
+class Board(DeviceLifetime):
     """Base class for every inference target (CPU reference, GPU, edge NPU, replay)."""
+
+    kind = "board"
 
     #: What executes the model, for provenance strings, e.g. "onnxruntime CPUExecutionProvider".
     runtime: str = "an inference runtime"
@@ -195,31 +198,14 @@ class Board:
 
     # --- lifetime -----------------------------------------------------------------
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            try:
-                self._close()
-            finally:
-                if self._tmp is not None:
-                    self._tmp.cleanup()
+        try:
+            super().close()
+        finally:
+            if self._tmp is not None:
+                self._tmp.cleanup()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise ShimError(f"board {self.uri} is closed; open it again with open_board()")
-
-    def __enter__(self) -> Board:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else ("loaded" if self.loaded else "empty")
-        return f"<{type(self).__name__} {self.binding} {state}>"
+    def _state(self) -> str:
+        return "closed" if self._closed else ("loaded" if self.loaded else "empty")
 
 
 def _default_names(inputs: Inputs) -> list[str]:
