@@ -71,7 +71,9 @@ def lab_secrets(catalogue: Catalogue) -> list[Secret]:
                 found += [(unit.id, kind, line) for line in inside]
                 rest = "\n".join(outside)
             public += [normalise(line) for line in rest.splitlines()]
-    public_text = " \n ".join(public)
+    # whitespace-normalised as a whole, as the site is searched: a line students see wrapped
+    # over two lines is still public
+    public_text = normalise(" ".join(public))
     secrets = []
     for unit_id, kind, line in found:
         text = normalise(line)
