@@ -11,9 +11,10 @@ from course_units.scaffold import TEMPLATE_DIR, scaffold_unit
 pytestmark = pytest.mark.gate
 
 
-def test_every_shipped_unit_passes_the_gate_with_both_cores_busy(tmp_path):
+@pytest.mark.parametrize("profile", ["replay", "sim"])
+def test_every_shipped_unit_passes_the_gate_with_both_cores_busy(tmp_path, profile):
     units = load_catalogue().units
-    results = check_units(units, tmp_path, jobs=2)
+    results = check_units(units, tmp_path, jobs=2, profile=profile)
     assert [r.unit_id for r in results] == [u.id for u in units]
     for result in results:
         assert result.passed, "\n".join(result.problems)
