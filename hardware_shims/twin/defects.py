@@ -99,6 +99,8 @@ def draw_defect(defect: Defect, maps: SurfaceMaps, projector: PartProjector,
     if defect.kind == "scratch":
         points = _scratch_points(defect)
         canvas = Canvas(projector, maps.shape, points).polyline(points)
+        if canvas.empty:  # outside the field of view: the camera cannot see it
+            return mask
         # a scratch narrower than a pixel still scatters, in proportion to what it covers
         strength = 0.95 * min(1.0, defect.params["width_mm"] / mm_per_px + 0.15)
         maps.add_scatter(canvas.coverage(), strength, canvas.roi)
@@ -106,6 +108,8 @@ def draw_defect(defect: Defect, maps: SurfaceMaps, projector: PartProjector,
     elif defect.kind == "pit":
         radius = defect.size_mm / 2
         canvas = Canvas(projector, maps.shape, _bbox(defect.centre_mm, radius + 0.5))
+        if canvas.empty:
+            return mask
         canvas.circle(defect.centre_mm, radius)
         inside = canvas.coverage()
         maps.scale(inside, specular=0.35, roi=canvas.roi)
@@ -125,6 +129,8 @@ def draw_defect(defect: Defect, maps: SurfaceMaps, projector: PartProjector,
         rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
         outline = ellipse @ rot.T + np.asarray(defect.centre_mm)
         canvas = Canvas(projector, maps.shape, outline, margin_px=8).fill(outline)
+        if canvas.empty:  # outside the field of view: the camera cannot see it
+            return mask
         soft = cv2.GaussianBlur(canvas.coverage(), (0, 0), max(0.4 / mm_per_px, 0.7))
         # an oil film dims the mirror reflection, barely the diffuse one, and scatters nothing
         maps.scale(soft, albedo=0.93, specular=0.6, roi=canvas.roi)
@@ -132,6 +138,8 @@ def draw_defect(defect: Defect, maps: SurfaceMaps, projector: PartProjector,
     elif defect.kind == "edge-chip":
         radius = defect.params["radius_mm"]
         canvas = Canvas(projector, maps.shape, _bbox(defect.centre_mm, radius + 0.3))
+        if canvas.empty:
+            return mask
         canvas.circle(defect.centre_mm, radius)
         notch = canvas.coverage() * cover_mask[canvas.roi]
         maps.blend(notch, MATERIALS["conveyor"], canvas.roi)

@@ -80,16 +80,22 @@ class Canvas:
         return np.round(px * (1 << SHIFT)).astype(np.int32)
 
     def fill(self, points_mm, value: int = 255) -> Canvas:
+        if self.empty:  # wholly outside the frame: nothing to draw
+            return self
         cv2.fillPoly(self.layer, [self._fixed(points_mm)], value, cv2.LINE_AA, SHIFT)
         return self
 
     def polyline(self, points_mm, thickness_px: int = 1, value: int = 255) -> Canvas:
+        if self.empty:  # wholly outside the frame: nothing to draw
+            return self
         cv2.polylines(self.layer, [self._fixed(points_mm)], False, value, thickness_px,
                       cv2.LINE_AA, SHIFT)
         return self
 
     def circle(self, centre_mm, radius_mm: float, value: int = 255,
                thickness_mm: float | None = None) -> Canvas:
+        if self.empty:
+            return self
         centre = self._fixed([centre_mm])[0]
         radius = round(self.projector.length_px(radius_mm) * (1 << SHIFT))
         thickness = -1 if thickness_mm is None else max(

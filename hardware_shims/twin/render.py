@@ -75,6 +75,9 @@ def render_part(config, index: int) -> Frame:
             mask = draw_defect(defect, maps, projector, cover_mask)
 
     image = expose(radiance(config.light, maps, mm_per_px), config, rng)
+    outside_view = []
+    if defect is not None and not mask.any():
+        outside_view, defect = [defect.record(mask)], None  # ground truth is what the camera sees
     label = defect.kind if defect else "good"
     extra = {
         "mm_per_px": mm_per_px,
@@ -82,6 +85,7 @@ def render_part(config, index: int) -> Frame:
         "pose": {"x_mm": pose.x_mm, "y_mm": pose.y_mm, "angle_deg": pose.angle_deg},
         "cover_mm": list(COVER_MM),
         "defects": [defect.record(mask)] if defect is not None else [],
+        "defects_outside_view": outside_view,
         "lens_focal_mm": lens_focal_mm(width, config.fov_mm, config.working_distance_mm),
         "working_distance_mm": config.working_distance_mm,
         "defocus_sigma_px": defocus_sigma_px(config),

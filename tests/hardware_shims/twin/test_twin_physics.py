@@ -139,3 +139,11 @@ def test_every_defect_type_has_a_mask_and_a_size_in_mm():
         assert frame.defect_mask.any(), kind
         record = frame.extra["defects"][0]
         assert record["type"] == kind and record["size_mm"] > 0 and record["bbox_px"]
+
+
+def test_a_defect_outside_a_narrow_field_of_view_is_not_in_the_ground_truth():
+    for index in range(20):
+        frame = render("fov_mm=40&defect_rate=1&seed=3", index)
+        assert (frame.label == "good") == (not frame.defect_mask.any())
+        if frame.extra["defects_outside_view"]:
+            assert frame.label == "good" and frame.extra["defects"] == []
