@@ -202,7 +202,7 @@ def test_try_it_page_typesets_its_equation_and_draws_its_slider(browser, built_b
     assert found["mathjax"] >= 1, f"MathJax typeset nothing; see {found['screenshot']}"
     assert found["sliders"] >= 1 and found["widgets"] >= 1, \
         f"the widget manager drew no slider; see {found['screenshot']}"
-    assert found["images"] >= 1  # the mask captured in the interact output
+    assert found["images"] >= 1  # the mask drawn by the Image widget from its saved state
 
 
 def test_lessons_typeset_their_equations(browser, built_book):
