@@ -31,22 +31,21 @@ except ValueError as exc:  # gi is there but the Aravis typelib is not
         f"{exc}: install Aravis 0.8 introspection data (apt-get install gir1.2-aravis-0.8)"
     ) from exc
 
-from .camera import FEATURES, Camera
+from .camera import FEATURES
 from .errors import DeviceLost, FrameTimeout
 from .frame import Frame
 from .genicam_nodes import (
     DeviceNotFound,
     GrabFailed,
     StreamSettings,
-    apply_feature,
     honoured_features,
     prepare_software_trigger,
-    read_feature,
     read_float,
     sdk_deadline,
     time_left,
     to_image,
 )
+from .nodemap_camera import NodeMapCamera
 from .uri import ResourceURI
 
 _BUFFERS = 8  # enough to ride out a slow notebook cell at a few tens of frames per second
@@ -146,7 +145,7 @@ def _open_device(uri: ResourceURI) -> Any:
     )
 
 
-class AravisCamera(Camera):
+class AravisCamera(NodeMapCamera):
     """A GenICam camera through Aravis's ArvCamera and ArvStream."""
 
     #: Narrowed per device on open: a feature the camera lacks is recorded as unhonoured.
@@ -173,18 +172,6 @@ class AravisCamera(Camera):
         self._settings = StreamSettings("", False, None)  # replaced when a stream starts
         self._index = 0
         self._t0 = time.monotonic()
-
-    # --- features -------------------------------------------------------------------
-    def _apply(self, name: str, value: Any) -> None:
-        self._check_present()
-        # Restart the stream on the next read: queued frames were taken with the old value,
-        # and size and format are locked while streaming.
-        self._stop()
-        apply_feature(self._nodes, name, value, self._where)
-
-    def _current(self, name: str) -> Any:
-        value = read_feature(self._nodes, name)
-        return super()._current(name) if value is None else value
 
     # --- acquisition ----------------------------------------------------------------
     def trigger(self) -> None:

@@ -24,22 +24,21 @@ from typing import Any
 
 from pypylon import genicam, pylon
 
-from .camera import FEATURES, Camera
+from .camera import FEATURES
 from .errors import DeviceLost, FrameTimeout
 from .frame import Frame
 from .genicam_nodes import (
     DeviceNotFound,
     GrabFailed,
     StreamSettings,
-    apply_feature,
     honoured_features,
     prepare_software_trigger,
-    read_feature,
     read_float,
     sdk_deadline,
     time_left,
     to_image,
 )
+from .nodemap_camera import NodeMapCamera
 from .uri import ResourceURI
 
 _KINDS = (
@@ -117,7 +116,7 @@ def _find_device(uri: ResourceURI) -> Any:
     )
 
 
-class BaslerCamera(Camera):
+class BaslerCamera(NodeMapCamera):
     """A Basler camera (or pylon emulator) through pypylon's InstantCamera."""
 
     #: Narrowed per device on open: a feature the camera lacks is recorded as unhonoured.
@@ -148,18 +147,6 @@ class BaslerCamera(Camera):
         self._settings = StreamSettings("", False, None)  # replaced when a stream starts
         self._index = 0
         self._t0 = time.monotonic()
-
-    # --- features -------------------------------------------------------------------
-    def _apply(self, name: str, value: Any) -> None:
-        self._check_present()
-        # Restart the stream on the next read: queued frames were taken with the old value,
-        # and size and format are locked while streaming.
-        self._stop()
-        apply_feature(self._nodes, name, value, self._where)
-
-    def _current(self, name: str) -> Any:
-        value = read_feature(self._nodes, name)
-        return super()._current(name) if value is None else value
 
     # --- acquisition ----------------------------------------------------------------
     def trigger(self, timeout_s: float = 1.0) -> None:

@@ -26,21 +26,20 @@ from typing import Any
 from genicam import genapi, gentl
 from harvesters.core import Harvester
 
-from .camera import FEATURES, Camera
+from .camera import FEATURES
 from .errors import DeviceLost, FrameTimeout, MalformedURIError
 from .frame import Frame
 from .genicam_nodes import (
     DeviceNotFound,
     StreamSettings,
-    apply_feature,
     honoured_features,
     prepare_software_trigger,
-    read_feature,
     read_float,
     sdk_deadline,
     time_left,
     to_image,
 )
+from .nodemap_camera import NodeMapCamera
 from .uri import ResourceURI
 
 CTI_ENV = "MICROFAB_GENTL_CTI"
@@ -165,7 +164,7 @@ def _describe(info: Any) -> str:
     return f"serial {info.serial_number} ({info.vendor} {info.model}, id {info.id_})"
 
 
-class GenicamCamera(Camera):
+class GenicamCamera(NodeMapCamera):
     """A GenICam camera (GigE Vision, USB3 Vision, CoaXPress...) through harvesters."""
 
     #: Narrowed per device on open: a feature the device lacks is recorded as unhonoured.
@@ -220,17 +219,6 @@ class GenicamCamera(Camera):
             "pick one of those (serial=... or index=N)",
             found,
         )
-
-    # --- features -------------------------------------------------------------------
-    def _apply(self, name: str, value: Any) -> None:
-        # Restart the stream on the next read: queued frames were taken with the old value,
-        # and size and format are locked while streaming.
-        self._stop()
-        apply_feature(self._nodes, name, value, self._where)
-
-    def _current(self, name: str) -> Any:
-        value = read_feature(self._nodes, name)
-        return super()._current(name) if value is None else value
 
     # --- acquisition ----------------------------------------------------------------
     def trigger(self) -> None:
