@@ -33,7 +33,7 @@ EXPECTED_SKIPS = re.compile(
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Under MICROFAB_REQUIRE_COMPLETE=1 (.ci/run), a skip for anything the set-up installs fails."""
+    """Under MICROFAB_REQUIRE_COMPLETE=1 (.ci/run), a skip for what the set-up installs fails."""
     outcome = yield
     report = outcome.get_result()
     if not (report.skipped and os.environ.get("MICROFAB_REQUIRE_COMPLETE") == "1"):
