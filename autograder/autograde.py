@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 
 from autograder.ingest import graded_log, ingest
 from autograder.jobs import GradingJob, JobResult, execute_submission
-from autograder.limits import GradingLimits
+from lab_kernels.limits import GradingLimits
 
 
 class GradingRefused(RuntimeError):

@@ -41,7 +41,9 @@ class NbgraderError(RuntimeError):
 
 def load_config(root: Path, overrides: Config | None = None) -> Config:
     """The course's nbgrader_config.py, with `overrides` merged on top."""
-    config = PyFileConfigLoader("nbgrader_config.py", str(root)).load_config()
+    config = Config()
+    if (Path(root) / "nbgrader_config.py").is_file():
+        config = PyFileConfigLoader("nbgrader_config.py", str(root)).load_config()
     if overrides is not None:
         config.merge(overrides)
     return config

@@ -77,7 +77,7 @@ def _total(scores: list[CellScore]) -> tuple[float, float]:
 def _grade_all(course: NbgraderCourse, unit: Unit, profile: str, fast: bool) -> dict:
     """Grade every gate submission through microfab's autograder (sandboxed where possible)."""
     from autograder.autograde import autograde
-    from autograder.limits import GradingLimits
+    from lab_kernels.limits import GradingLimits
     from lab_kernels.sandbox import SandboxUnavailable, check_sandbox
 
     try:

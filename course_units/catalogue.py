@@ -37,7 +37,7 @@ class Unit:
     ci_budget_s: int
     folder: Path
     prerequisites: list[str] = field(default_factory=list)
-    grading: dict = field(default_factory=dict)  # sandbox limits (autograder.limits)
+    grading: dict = field(default_factory=dict)  # sandbox limits (lab_kernels.limits)
 
     @property
     def lesson_path(self) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 import jsonschema
 
 from course_units.errors import FormatError
+from lab_kernels.limits import schema as limits_schema
 
 STAGES = {
     1: "edge development",
@@ -85,19 +86,7 @@ UNIT_SCHEMA: dict = {
         "data": {"type": "array", "items": {"type": "string", "pattern": _DATA_URI}},
         "learning_time_min": {"type": "integer", "minimum": 5, "maximum": 600},
         "ci_budget_s": {"type": "integer", "minimum": 10, "maximum": 900},
-        "grading": {
-            "type": "object",
-            "additionalProperties": False,
-            "description": "limits for one submission in the grader's sandbox",
-            "properties": {
-                "cell_timeout_s": {"type": "integer", "minimum": 1, "maximum": 3600},
-                "memory_mb": {"type": "integer", "minimum": 256, "maximum": 65536},
-                "max_processes": {"type": "integer", "minimum": 8, "maximum": 4096},
-                "cpu_s": {"type": "integer", "minimum": 10, "maximum": 36000},
-                "max_output_mb": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
-                "max_file_mb": {"type": "integer", "minimum": 1, "maximum": 10240},
-            },
-        },
+        "grading": limits_schema(),
     },
 }
 

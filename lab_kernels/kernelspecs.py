@@ -10,7 +10,6 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 
 from hardware_shims.profiles import PROFILE_ENV, PROFILES
-from lab_kernels.sandbox import SNAPSHOT
 
 KERNEL_PREFIX = "microfab-"
 
@@ -57,26 +56,3 @@ def installed_kernels() -> dict[str, tuple[str, Path]]:
             spec = json.loads((Path(folder) / "kernel.json").read_text())
             found[name] = (spec.get("env", {}).get(PROFILE_ENV, "?"), Path(folder))
     return found
-
-
-GRADER_KERNEL = f"{KERNEL_PREFIX}grader"
-UNSAFE_KERNEL = f"{KERNEL_PREFIX}grader-unsafe"
-
-
-def install_grader_kernel(jupyter_dir: Path) -> Path:
-    """The grading kernels, sandboxed and unsafe, into JUPYTER_PATH-style `jupyter_dir`."""
-    specs = {
-        GRADER_KERNEL: [sys.executable, "-m", "lab_kernels.sandbox", "-f", "{connection_file}"],
-        UNSAFE_KERNEL: [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                        SNAPSHOT],
-    }
-    for name, argv in specs.items():
-        folder = Path(jupyter_dir) / "kernels" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        # interrupts go as messages: a signal would stop at bubblewrap, not reach the kernel
-        # no "env": the kernel inherits the grader's MICROFAB_PROFILE and MICROFAB_FAST
-        spec = {"argv": argv, "display_name": f"microfab · {name}", "language": "python",
-                "interrupt_mode": "message",
-                "metadata": {"microfab": {"sandbox": name == GRADER_KERNEL}}}
-        (folder / "kernel.json").write_text(json.dumps(spec, indent=1))
-    return Path(jupyter_dir) / "kernels" / GRADER_KERNEL

@@ -54,7 +54,7 @@ def run_collect(args) -> int:
 
 def _unit_limits(assignment: str):
     """The unit's `grading:` limits when the assignment is a unit, else the defaults."""
-    from autograder.limits import GradingLimits
+    from lab_kernels.limits import GradingLimits
     from course_units import load_catalogue
 
     try:

@@ -16,7 +16,7 @@ import pytest
 
 from autograder.autograde import autograde
 from autograder.ingest import graded_log
-from autograder.limits import GradingLimits
+from lab_kernels.limits import GradingLimits
 
 ASSIGNMENT = "lab-double"  # the tiny lab of tests/autograder/conftest.py
 

@@ -13,7 +13,7 @@ import pytest
 
 from autograder.autograde import GradingRefused, autograde
 from autograder.ingest import graded_log
-from autograder.limits import GradingLimits
+from lab_kernels.limits import GradingLimits
 
 pytestmark = pytest.mark.gate
 ASSIGNMENT = "lab-double"  # the tiny lab of tests/autograder/conftest.py
@@ -90,7 +90,7 @@ def test_a_run_killed_with_sigkill_resumes_without_loss_or_duplicates(lab_course
     course = lab_course_factory("killed")
     _submit_mix(course, 6)
     script = ("from autograder.autograde import autograde\n"
-              "from autograder.limits import GradingLimits\n"
+              "from lab_kernels.limits import GradingLimits\n"
               "if __name__ == '__main__':\n"
               f"    autograde({str(course.root)!r}, {ASSIGNMENT!r}, workers=1, "
               "limits=GradingLimits(cell_timeout_s=20), progress=False)\n")

@@ -95,7 +95,7 @@ def test_framework_certification_must_exist(units_copy):
 
 
 def test_grading_limits_are_validated_and_loaded(units_copy):
-    from autograder.limits import GradingLimits
+    from lab_kernels.limits import GradingLimits
 
     _edit_unit(units_copy, SAMPLE, grading={"cell_timeout_s": 30, "memory_mb": 4096})
     unit = load_catalogue(units_copy).get(SAMPLE)

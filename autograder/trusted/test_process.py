@@ -1,0 +1,81 @@
+"""The grading worker's handle on the trusted test process of one submission."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+
+from autograder.trusted import shell
+from autograder.trusted.student import Connection
+
+
+class TestProcessStopped(RuntimeError):
+    """The test process died or stopped answering; the message says which."""
+
+
+class TestProcess:
+    __test__ = False  # not a pytest class
+
+    def __init__(self, connection: Connection, env: dict, cwd: str, startup_timeout: float = 60):
+        ctx = shell.context()
+        self.pipe, child = ctx.Pipe()
+        setup = {"connection": dataclasses.asdict(connection), "env": env, "cwd": cwd}
+        self.process = ctx.Process(target=shell.serve, args=(child, setup), daemon=True)
+        self.process.start()
+        child.close()
+        started = self._receive(startup_timeout, "starting")
+        if "failed" in started:
+            self.kill()
+            raise TestProcessStopped(f"the test process could not start: {started['failed']}")
+
+    def _receive(self, timeout: float, what: str) -> dict:
+        deadline = time.monotonic() + timeout
+        while not self.pipe.poll(0.05):
+            if not self.process.is_alive():
+                raise TestProcessStopped(f"the test process stopped while {what} (exit code "
+                                         f"{self.process.exitcode})")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise TestProcessStopped(f"the test process did not finish {what} within "
+                                         f"{timeout:.0f} s")
+        try:
+            return self.pipe.recv()
+        except (EOFError, OSError) as exc:
+            raise TestProcessStopped(f"the test process stopped while {what} ({exc})") from None
+
+    def lock(self) -> None:
+        self.pipe.send({"op": "lock"})
+        self._receive(30, "locking the connection")
+
+    def run(self, source: str, hidden: bool, timeout: float) -> list[dict]:
+        """The cell's outputs as nbformat dicts (the process enforces each call's own limit)."""
+        self.pipe.send({"op": "run", "source": source, "hidden": hidden})
+        return self._receive(timeout, "running a test")["outputs"]
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+
+    def close(self) -> None:
+        try:
+            self.pipe.send({"op": "stop"})
+        except OSError:
+            pass
+        self.process.join(5)
+        self.kill()
+        self.pipe.close()
+
+
+def test_env(profile: str, fast: bool, held_back: str | None) -> dict:
+    """The test process's environment: the lab profile and, for hidden tests, held-back data."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
+           "MICROFAB_PROFILE": profile, "MICROFAB_FAST": "1" if fast else "0",
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    for name in ("LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    if held_back:
+        env["MICROFAB_SESSIONS_PATH"] = held_back
+    return env
