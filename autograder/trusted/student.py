@@ -160,8 +160,8 @@ class StudentKernel:
             return f"{name} returned {reply.get('message')}"
         if kind == "interrupted":
             return f"{name} was stopped: it ran past the time limit of a test"
-        if self.hidden:  # what the function raised may quote held-back data
-            return f"your {name} raised an error on held-back data (details are not shown)"
+        if self.hidden:  # what the function raised may quote the hidden test's data
+            return f"your {name} raised an error in a hidden test (its details are not shown)"
         where = f" at {reply.get('line')}" if reply.get("line") else ""
         return f"your {name} raised {reply.get('type')}: {reply.get('message')}{where}"
 

@@ -43,6 +43,7 @@ from lab_kernels.sandbox import (
 
 KERNEL = "microfab-student"
 STOP_ENAME = "GradingStopped"
+TIMEOUT_MESSAGE = "the cell ran past its time limit and was interrupted"
 
 
 class StudentClient(NotebookClient):
@@ -51,6 +52,7 @@ class StudentClient(NotebookClient):
     def __init__(self, nb, km, max_output_bytes: int, **kw):
         super().__init__(nb, km=km, allow_errors=True, interrupt_on_timeout=True,
                          record_timing=False, iopub_timeout=10, **kw)
+        self.timed_out = False
         self.max_output_bytes = max_output_bytes
         self.output_bytes = 0
         self.output_capped = False
@@ -64,6 +66,10 @@ class StudentClient(NotebookClient):
             stream.socket.setsockopt(zmq.RECONNECT_IVL, -1)
         self.kc.allow_stdin = False
         return self.kc
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.timed_out = True
+        return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
         self.output_bytes += len(json.dumps(msg.get("content", {}), default=str))
@@ -174,6 +180,7 @@ class StudentKernel:
                 fail_cell(cell, self.stopped)
                 continue
             self.client.timeout = max(1, int(min(self.limits.cell_timeout_s, left)))
+            self.client.timed_out = False
             try:
                 await self.client.async_execute_cell(cell, index, execution_count=count)
             except DeadKernelError as exc:
@@ -182,6 +189,10 @@ class StudentKernel:
                 fail_cell(cell, self.stopped)
             except Exception as exc:  # nbclient's own errors: record against the cell, go on
                 fail_cell(cell, f"{type(exc).__name__}: {exc}")
+            if self.client.timed_out:
+                cell.outputs.append(NotebookNode(
+                    output_type="error", ename="CellTimeoutError", evalue=TIMEOUT_MESSAGE,
+                    traceback=[f"CellTimeoutError: {TIMEOUT_MESSAGE}"]))
             if self.client.output_capped and not await self.client.km.is_alive():
                 self.stopped = "the kernel stopped after printing more than the output limit"
 

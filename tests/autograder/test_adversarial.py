@@ -125,7 +125,6 @@ def test_honest_work_scores_full_marks(graded):
     ("kill-parent", "kernel stopped"),
     ("exit-kernel", "kernel stopped"),
     ("print-gigabytes", "output limit"),
-    ("monkeypatch", "monkeypatched"),
     ("invalid-json", "not a readable notebook"),
     ("not-a-notebook", "not a readable notebook"),
     ("missing-notebook", "missing"),
@@ -134,6 +133,16 @@ def test_attack_scores_zero_with_a_clear_reason(graded, student, reason):
     course, _, log, _ = graded
     assert _score(course, student) == 0
     assert reason in _reason(log, student)
+
+
+def test_monkeypatching_cannot_reach_the_tests(graded):
+    """The tests run in another process: a patched numpy or AssertionError changes nothing."""
+    course, *_ = graded
+    assert _score(course, "monkeypatch") == 0
+    notebook = nbformat.read(str(course.autograded_path(ASSIGNMENT, "monkeypatch")), 4)
+    errors = [o for c in notebook.cells for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert any("double(2) should be 4" in o["evalue"] for o in errors)
 
 
 def test_fork_storm_is_contained_and_the_work_still_counts(graded):
