@@ -236,6 +236,26 @@ def read_message(directory_fd: int, cap_bytes: int, what: str, resolve_object=No
     return _Decoder(directory_fd, cap_bytes - len(raw), resolve_object, what).decode(tree)
 
 
+def remove_folder(parent_fd: int, name: str) -> None:
+    """Delete the message folder `name` and its files, following nothing (best effort)."""
+    try:
+        folder = open_folder(parent_fd, name)
+    except ChannelError:
+        return
+    try:
+        for entry in os.listdir(folder):
+            try:
+                os.unlink(entry, dir_fd=folder)
+            except OSError:
+                pass  # a folder planted inside: left to the sandbox's own quota
+    finally:
+        os.close(folder)
+    try:
+        os.rmdir(name, dir_fd=parent_fd)
+    except OSError:
+        pass
+
+
 def open_folder(parent_fd: int, name: str) -> int:
     """Open the folder `name` inside `parent_fd`, refusing a symbolic link."""
     if "/" in name or name in ("", ".", ".."):

@@ -205,7 +205,7 @@ def link_root(policy: SandboxPolicy, timeout_s: float = 30.0) -> Path:
     return link
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """SIGKILL this process when the one that started it dies (Linux prctl)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{POLICY_ENV} is not set: the grader names the sandbox policy file there",
               file=sys.stderr)
         return 2
-    _die_with_parent()
+    die_with_parent()
     policy = SandboxPolicy.load(os.environ[POLICY_ENV])
     link_dir = Path(policy.link_dir)
     inner = _inner_connection(args.connection_file, link_dir)

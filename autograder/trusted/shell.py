@@ -111,7 +111,9 @@ def _run(shell, student, source: str, hidden: bool) -> list[dict]:
 def serve(pipe, setup: dict) -> None:
     """The test process: run what the worker sends until it says stop (or the pipe closes)."""
     from autograder.trusted.student import Connection, StudentKernel
+    from lab_kernels.sandbox import die_with_parent
 
+    die_with_parent()
     try:
         os.environ.clear()
         os.environ.update(setup["env"])

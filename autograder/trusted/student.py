@@ -25,6 +25,26 @@ class StudentCodeFailed(AssertionError):
     """The student's function raised, timed out, or returned something that is not plain data."""
 
 
+# What a test may catch from a student function (`except ValueError:`): raised here again as
+# the same builtin type, carrying the message; any other type fails the test.
+CATCHABLE = (ArithmeticError, AssertionError, AttributeError, EOFError, FloatingPointError,
+             ImportError, IndexError, KeyError, LookupError, MemoryError, NameError,
+             NotImplementedError, OSError, OverflowError, RecursionError, RuntimeError,
+             StopIteration, TypeError, UnicodeError, ValueError, ZeroDivisionError)
+_RAISED: dict[str, type] = {}
+
+
+def raised_again(type_name: str, message: str) -> BaseException:
+    """The student's exception as this side's builtin of the same name (or StudentCodeFailed)."""
+    base = next((c for c in CATCHABLE if c.__name__ == type_name), None)
+    if base is None or base is AssertionError:
+        return StudentCodeFailed(message)
+    if type_name not in _RAISED:
+        _RAISED[type_name] = type(type_name, (base, StudentCodeFailed), {
+            "__str__": lambda self: str(self.args[0]) if self.args else ""})
+    return _RAISED[type_name](message)
+
+
 @dataclass
 class Connection:
     """How the test process reaches the student's kernel (written by the grader)."""
@@ -132,6 +152,8 @@ class StudentKernel:
         except channel.NotPlainData as exc:
             raise StudentCodeFailed(f"{what}: cannot send {exc}") from None
         finally:
+            channel.remove_folder(directory, f"request-{request}")
+            channel.remove_folder(directory, f"reply-{request}")
             os.close(directory)
 
     # --- what tests use -----------------------------------------------------------------------
@@ -148,7 +170,10 @@ class StudentKernel:
         reply = self.request(lambda r: f"__microfab__.call({name!r}, {r!r})",
                              (list(args), kwargs), what)
         if isinstance(reply, dict) and reply.get("$failed"):
-            raise StudentCodeFailed(self._failure(name, reply))
+            message = self._failure(name, reply)
+            if reply.get("$failed") == "raised":
+                raise raised_again(str(reply.get("type")), message)
+            raise StudentCodeFailed(message)
         if not isinstance(reply, dict) or "value" not in reply:
             raise StudentCodeFailed(f"{what}: the notebook's kernel answered with something "
                                     "unexpected")

@@ -22,7 +22,7 @@ class TestProcess:
         self.pipe, child = ctx.Pipe()
         setup = {"connection": dataclasses.asdict(connection), "env": env, "cwd": cwd}
         self.process = ctx.Process(target=shell.serve, args=(child, setup), daemon=True)
-        self.process.start()
+        _start_child(self.process)
         child.close()
         started = self._receive(startup_timeout, "starting")
         if "failed" in started:
@@ -66,6 +66,23 @@ class TestProcess:
         self.process.join(5)
         self.kill()
         self.pipe.close()
+
+
+def _start_child(process) -> None:
+    """Start `process` even from a daemonic worker (Dask's and pebble's workers are daemons).
+
+    multiprocessing refuses children of daemons because it cannot reap them at exit; the test
+    process is reaped here (`close`) and dies with its parent (`shell.serve`), so it is safe.
+    """
+    import multiprocessing
+
+    config = multiprocessing.current_process()._config
+    daemon = config.pop("daemon", None)
+    try:
+        process.start()
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon
 
 
 def test_env(profile: str, fast: bool, held_back: str | None) -> dict:
