@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lab_kernels.limits import GradingLimits
@@ -132,7 +132,7 @@ def repair_timestamp(path: Path) -> list[str]:
         parse_utc(text)
         return []
     except Exception:  # nbgrader raises several kinds for a malformed timestamp
-        when = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+        when = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         path.write_text(when.strftime("%Y-%m-%d %H:%M:%S.%f %Z"))
         shown = text[:40].encode("unicode_escape").decode()
         return [f"{TIMESTAMP} was not a time ({shown!r}); the time it was written is used"]

@@ -54,8 +54,8 @@ def run_collect(args) -> int:
 
 def _unit_limits(assignment: str):
     """The unit's `grading:` limits when the assignment is a unit, else the defaults."""
-    from lab_kernels.limits import GradingLimits
     from course_units import load_catalogue
+    from lab_kernels.limits import GradingLimits
 
     try:
         return GradingLimits.from_unit(load_catalogue().get(assignment))
