@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.course import CellScore, NbgraderCourse
+from autograder.held_back import ensure_held_back
 from autograder.lesson_run import run_lesson
 from autograder.profile_env import notebook_env
 from autograder.stubs import stub_one
@@ -30,6 +31,9 @@ from course_units.notebooks import (
     read_notebook,
     solution_ids,
 )
+
+# The gate's own held-back lines: fixed, so that its verdicts repeat (courses draw their own).
+GATE_SEED = 9001
 
 
 @dataclass
@@ -154,6 +158,7 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
                 result.problems.append(run.error)
             shutil.rmtree(workdir / "course", ignore_errors=True)  # a fresh gradebook each run
             course = NbgraderCourse(workdir / "course", f"gate-{unit.id}", unit.ci_budget_s)
+            ensure_held_back(course.root, GATE_SEED)
             course.add_source(unit.id, lab)
             _judge_lab(result, course, unit, lab, unit.lab_path, profile, fast)
     except UnitFormatError as exc:

@@ -18,7 +18,6 @@ from pathlib import Path
 from lab_kernels.limits import GradingLimits
 
 WORK_DIR = ".microfab"
-HELD_BACK = "held-back"  # the course's held-back sessions, for hidden tests only
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,11 @@ def autograde_config(job: GradingJob, course: Path, source_dir: Path):
     )
     from traitlets.config import Config
 
+    from autograder.held_back import held_back_dir
     from autograder.sanitize import DeduplicateGradeIds
     from autograder.trusted.execute import TrustedExecute
 
-    held_back = Path(job.course_root) / HELD_BACK
+    held_back = held_back_dir(Path(job.course_root))
     config = Config()
     config.CourseDirectory.root = str(course)
     config.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"

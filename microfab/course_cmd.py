@@ -17,11 +17,14 @@ def run_build(args) -> int:
 
     try:
         catalogue = load_catalogue(args.units_dir)
-        course = build_course(Path(args.course), catalogue, args.units or None)
-    except (UnitFormatError, NbgraderError, KeyError) as exc:
+        course = build_course(Path(args.course), catalogue, args.units or None,
+                              seed=args.seed)
+    except (UnitFormatError, NbgraderError, KeyError, ValueError) as exc:
         print(f"microfab course build: {exc}", file=sys.stderr)
         return 2
     print(f"course: {course.root} (nbgrader_config.py, source/, release/, gradebook.db)")
+    print(f"held-back lines for hidden tests: {course.root / 'held-back'} (from the course's "
+          "secret seed in held-back/seed: keep it with your backups, never give it out)")
     print("plain nbgrader commands and the formgrader work in that folder")
     return 0
 
@@ -38,8 +41,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build = actions.add_parser(
         "build", help="write source/<unit>/<unit>.ipynb, the gradebook and the releases",
         description="Convert every unit's lab.md to source/<unit>/<unit>.ipynb, write "
-        "nbgrader_config.py, and generate each student release with nbgrader.")
+        "nbgrader_config.py, generate each student release with nbgrader, and render the "
+        "held-back lines that hidden tests grade on from the course's secret seed (drawn at "
+        "random on the first build and kept in held-back/seed; the project ships no held-back "
+        "data, since anything it ships is one clone away from every student).")
     build.add_argument("units", nargs="*", help="unit ids (default: all)")
     add_course_option(build)
     build.add_argument("--units-dir", default=None, help="where the units are")
+    build.add_argument("--seed", type=int, default=None,
+                       help="use this secret seed for the held-back lines instead of the "
+                       "course's stored or a new random one (e.g. to rebuild a lost course)")
     build.set_defaults(run=run_build)

@@ -6,7 +6,8 @@
 Lines (replay://backboard/NAME):
   training    a production line: mostly good parts, bright-field, glass covers
   evaluation  every defect type under every light, glass and aluminium
-  grading     held back for the autograder's hidden tests; never published in the book
+  grading     held back for the autograder's hidden tests: never shipped. Each course renders
+              it from its own secret seed when it is built (`autograder.held_back`).
 """
 
 from __future__ import annotations
@@ -53,9 +54,10 @@ LINES = (
          0.15, False, False),
     Line("evaluation", "every defect type under every light, glass and aluminium", 40, 202,
          0.8, True, True),
-    Line("grading", "held-back grading line for hidden tests (not published)", 40, 9001,
-         0.6, True, True),
 )
+# Rendered per course from the instructor's secret seed (the seed here is replaced).
+HELD_BACK = Line("grading", "held-back grading line for hidden tests (never published)", 40, 0,
+                 0.6, True, True)
 
 
 def render_line(line: Line):
@@ -72,21 +74,28 @@ def pixel_digest(frames) -> str:
     return digest.hexdigest()
 
 
-def write_sessions(progress: bool = True) -> dict:
+def write_line(line: Line, path: Path, progress: bool = True, record_seed: bool = True) -> dict:
+    """Render `line` into the session file `path`; its frame count and pixel checksum."""
     from hardware_shims.session import SessionWriter
 
+    frames = list(tqdm(render_line(line), total=line.parts, desc=line.name,
+                       disable=not progress, unit="part"))
+    meta = {"line": line.name, "description": line.description,
+            "generator": "hardware_shims.tools.make_sessions"}
+    if record_seed:
+        meta["seed"] = line.seed
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with SessionWriter(path, metadata=meta) as writer:
+        for frame in frames:
+            writer.write_frame(frame)
+    return {"frames": len(frames), "pixels_sha256": pixel_digest(frames)}
+
+
+def write_sessions(progress: bool = True) -> dict:
     checksums = {}
     for line in LINES:
         path = SESSIONS_DIR / "backboard" / f"{line.name}.mcap"
-        frames = list(tqdm(render_line(line), total=line.parts, desc=line.name,
-                           disable=not progress, unit="part"))
-        meta = {"line": line.name, "description": line.description,
-                "generator": "hardware_shims.tools.make_sessions", "seed": line.seed}
-        with SessionWriter(path, metadata=meta) as writer:
-            for frame in frames:
-                writer.write_frame(frame)
-        checksums[f"backboard/{line.name}"] = {"frames": len(frames),
-                                               "pixels_sha256": pixel_digest(frames)}
+        checksums[f"backboard/{line.name}"] = write_line(line, path, progress)
     CHECKSUMS.write_text(json.dumps(checksums, indent=2, sort_keys=True) + "\n")
     return checksums
 
