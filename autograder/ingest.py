@@ -20,7 +20,8 @@ from nbformat import NotebookNode
 from traitlets.config import Config
 
 from autograder.course import run_nbgrader
-from autograder.jobs import WORK_DIR, JobResult
+from autograder.jobs import WORK_DIR, JobResult, scratch_dir
+from autograder.submission import TIMESTAMP
 
 EXECUTED = f"{WORK_DIR}/executed"
 LOG = "grading-log.jsonl"
@@ -62,7 +63,6 @@ def ingest(course_root: Path, result: JobResult) -> None:
     root = Path(course_root)
     target = root / EXECUTED / result.student / result.assignment
     shutil.rmtree(target, ignore_errors=True)
-    submitted = root / "submitted" / result.student / result.assignment
     if result.status == "executed":
         shutil.copytree(result.executed_dir, target)
     else:
@@ -72,18 +72,31 @@ def ingest(course_root: Path, result: JobResult) -> None:
             release = nbformat.read(str(release_path), as_version=4)
             stand_in = _failed_stand_in(release, result.reason.splitlines()[0][:500])
             nbformat.write(stand_in, str(target / release_path.name))
-    if (submitted / "timestamp.txt").exists():
-        shutil.copy2(submitted / "timestamp.txt", target / "timestamp.txt")
+    # the worker's checked copy: a malformed timestamp there has been repaired
+    stamp = scratch_dir(root, result.assignment, result.student) / "course" / "submitted" / \
+        result.student / result.assignment / TIMESTAMP
+    if stamp.is_file() and not (target / TIMESTAMP).exists():
+        shutil.copy2(stamp, target / TIMESTAMP)
     run_nbgrader(root, "autograde", result.assignment, result.student, force=True, create=True,
                  overrides=_writer_config())
     _log(root, result)
 
 
 def _log(root: Path, result: JobResult) -> None:
-    entry = {"assignment": result.assignment, "student": result.student,
-             "status": result.status, "reason": result.reason.splitlines()[0][:500]
-             if result.reason else "", "wall_s": round(result.wall_s, 2),
-             "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    _append(root, {"assignment": result.assignment, "student": result.student,
+                   "status": result.status, "reason": result.reason.splitlines()[0][:500]
+                   if result.reason else "", "wall_s": round(result.wall_s, 2)})
+
+
+def log_refused(course_root: Path, assignment: str, folder: str, reason: str) -> None:
+    """Record a submission folder that cannot be graded at all (e.g. a bad student id)."""
+    _append(Path(course_root), {"assignment": assignment, "student": folder,
+                                "status": "refused", "reason": reason, "wall_s": 0.0})
+
+
+def _append(root: Path, entry: dict) -> None:
+    entry["at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+    (root / WORK_DIR).mkdir(parents=True, exist_ok=True)
     with open(root / WORK_DIR / LOG, "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
 

@@ -17,6 +17,65 @@ import traceback
 from lab_kernels import channel
 
 CHANNEL_ENV = "MICROFAB_CHANNEL"
+MAX_OUTPUT_ENV = "MICROFAB_MAX_OUTPUT_BYTES"
+OUTPUT_NOTE = "microfab grader: output stopped"
+
+
+def cap_output(limit: int) -> None:
+    """Drop what the notebook prints past `limit` characters, with one note, in the kernel
+    itself: a print loop then cannot fill the kernel's memory with output nobody will keep."""
+    written = 0
+    noted = False
+
+    def capped(write):
+        def write_capped(text):
+            nonlocal written, noted
+            written += len(text)
+            if written <= limit:
+                return write(text)
+            if not noted:
+                noted = True
+                write(f"\n[{OUTPUT_NOTE} after {limit:,} characters; print less]\n")
+            return len(text)
+        return write_capped
+
+    def wrap_streams(*args) -> None:
+        for stream in (sys.stdout, sys.stderr):
+            if not getattr(stream.write, "_microfab_capped", False):
+                stream.write = capped(stream.write)
+                stream.write._microfab_capped = True
+
+    # the kernel sets its streams up after this module loads, and IPython re-wraps `write`
+    # around every cell: wrap again just before each cell runs
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.events.register("pre_execute", wrap_streams)
+    wrap_streams()
+
+
+class _Forgotten(dict):
+    """IPython 9 keeps every printed chunk in its history: here it keeps none."""
+
+    def __contains__(self, key) -> bool:
+        return False
+
+    def __getitem__(self, key) -> list:
+        return []
+
+
+def _keep_no_output_history() -> None:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None and hasattr(shell.history_manager, "outputs"):
+        shell.history_manager.outputs = _Forgotten()
+
+
+if os.environ.get(MAX_OUTPUT_ENV, "").isdigit():
+    cap_output(int(os.environ[MAX_OUTPUT_ENV]))
+    _keep_no_output_history()
 
 
 def _namespace() -> dict:

@@ -58,7 +58,8 @@ class TrustedExecute(NbGraderPreprocessor):
         limits = GradingLimits.from_dict(self.limits)
         deadline = time.monotonic() + limits.notebook_timeout_s
         work_dir = resources.get("metadata", {}).get("path") or "."
-        env = {"MICROFAB_PROFILE": self.profile, "MICROFAB_FAST": "1" if self.fast else "0"}
+        env = {"MICROFAB_PROFILE": self.profile, "MICROFAB_FAST": "1" if self.fast else "0",
+               "MICROFAB_MAX_OUTPUT_BYTES": str(int(limits.max_output_mb * 1e6))}
         student = StudentKernel(work_dir, limits, env, self.sandbox, self.worker_slot)
         tests = None
         try:

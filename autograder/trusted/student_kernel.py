@@ -130,7 +130,8 @@ class StudentKernel:
 
     async def start(self, nb: NotebookNode, startup_timeout: int = 60) -> None:
         context = zmq.asyncio.Context()
-        context.setsockopt(zmq.MAXMSGSIZE, int(self.limits.max_output_mb * 2**20) + 2**16)
+        # one message may exceed the output cap (it is then cut), but never the grader's memory
+        context.setsockopt(zmq.MAXMSGSIZE, int(self.limits.max_output_mb * 2**20) + 2**23)
         ip = str((self.root_dir if self.sandbox else self.scratch) / "ipc")
         km = AsyncKernelManager(kernel_name=KERNEL, kernel_spec_manager=self._kernelspec(),
                                 transport="ipc", ip=ip, context=context)
