@@ -57,6 +57,8 @@ def feedback_config() -> Config:
     from nbgrader.preprocessors import GetGrades
 
     config = Config()
-    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests,
+    from autograder.sanitize import SanitizeSubmission
+
+    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, SanitizeSubmission,
                                              CSSHTMLHeaderPreprocessor]
     return config

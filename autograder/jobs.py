@@ -73,7 +73,7 @@ def autograde_config(job: GradingJob, course: Path, source_dir: Path):
     from traitlets.config import Config
 
     from autograder.held_back import held_back_dir
-    from autograder.sanitize import DeduplicateGradeIds
+    from autograder.sanitize import DeduplicateGradeIds, SanitizeSubmission
     from autograder.trusted.execute import TrustedExecute
 
     held_back = held_back_dir(Path(job.course_root))
@@ -83,7 +83,7 @@ def autograde_config(job: GradingJob, course: Path, source_dir: Path):
     config.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateGradeIds,
                                                OverwriteKernelspec, OverwriteCells,
                                                CheckCellMetadata]
-    config.Autograde.autograde_preprocessors = [TrustedExecute]
+    config.Autograde.autograde_preprocessors = [TrustedExecute, SanitizeSubmission]
     config.TrustedExecute.limits = job.limits
     config.TrustedExecute.sandbox = job.sandbox
     config.TrustedExecute.profile = job.profile

@@ -18,6 +18,7 @@ from .classification import (
     check_classification,
     classification_report,
 )
+from .credit import partial_credit, show_message
 from .detections import (
     DetectionScores,
     Matching,
@@ -35,5 +36,5 @@ __all__ = [
     "LatencyVerdict", "MaskScore", "Matching", "TamperingDetected", "box_iou",
     "check_classification", "check_detections", "check_image", "check_latency", "check_mask",
     "classification_report", "compare_images", "detection_scores", "dice", "iou",
-    "match_detections", "verify_untampered",
+    "match_detections", "partial_credit", "show_message", "verify_untampered",
 ]

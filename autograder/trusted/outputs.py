@@ -2,8 +2,8 @@
 
 A hidden test shows its verdict, the points it earned (partial credit) and its own message,
 never its source nor anything printed while it ran: an error keeps its type and message, a
-number (nbgrader's partial credit) and an explicit message (`autograder.checks.feedback`) stay,
-everything else goes.
+number (nbgrader's partial credit) and an explicit message (`autograder.checks.show_message`)
+stay, everything else goes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import json
 
 from nbformat import NotebookNode
 
+from autograder.checks.credit import MESSAGE_KEY
+
 HIDDEN_MARK = "BEGIN HIDDEN TESTS"
-MESSAGE_KEY = "microfab"  # display metadata marking a test's own message for the student
 MAX_MESSAGE = 500
 
 
