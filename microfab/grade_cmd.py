@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
+from lab_kernels.limits import describe as describe_limits
 from microfab.course_cmd import add_course_option
 
 
@@ -73,11 +75,13 @@ def run_autograde(args) -> int:
     try:
         run = autograde(Path(args.course), args.assignment, workers=args.workers,
                         dask_address=args.dask, sandbox=not args.unsafe_no_sandbox,
-                        force=args.force, limits=_unit_limits(args.assignment))
-    except (GradingRefused, NbgraderError) as exc:
+                        force=args.force, limits=_unit_limits(args.assignment, args.limit))
+    except (GradingRefused, NbgraderError, ValueError) as exc:
         return _fail("autograde", exc)
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for why in run.refused.values():
+        print(f"not graded: {why}", file=sys.stderr)
     if run.skipped:
         print(f"already graded (use --force to regrade): {', '.join(run.skipped)}")
     for result in run.results:
@@ -171,9 +175,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     collect.add_argument("--exchange", help="nbgrader exchange folder")
     autograde = action(
         "autograde", "grade every submission in the sandbox, in parallel", run_autograde)
+    autograde.formatter_class = argparse.RawDescriptionHelpFormatter
+    autograde.description = textwrap.fill(
+        "Grade every submission: student code runs in a sandboxed kernel, the tests (visible "
+        "and hidden) in a separate trusted process that reads the student's names as plain "
+        "data. Every submission ends with a score or a recorded reason.") + "\n\n" + \
+        textwrap.fill("Limits for one submission (defaults; a unit overrides them in the "
+                      "grading: block of its unit.yaml, and --limit NAME=VALUE overrides "
+                      "both):") + f"\n{describe_limits()}"
     autograde.add_argument("--workers", type=int, default=1, help="local grading processes")
     autograde.add_argument("--dask", metavar="ADDRESS", help="grade on a Dask cluster instead")
     autograde.add_argument("--force", action="store_true", help="regrade graded submissions")
+    autograde.add_argument("--limit", action="append", metavar="NAME=VALUE",
+                           help="override one grading limit (repeatable), e.g. "
+                           "--limit cell_timeout_s=120")
     autograde.add_argument("--unsafe-no-sandbox", action="store_true",
                            help="DANGEROUS: run student code with your own permissions")
     action("feedback", "HTML feedback per student; hidden tests show pass/fail and hints only",
