@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nbconvert.preprocessors import SanitizeHTML
+from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds
 
@@ -50,6 +50,7 @@ class SanitizeSubmission(SanitizeHTML):
         kw.setdefault("tags", SAFE_TAGS)
         kw.setdefault("attributes", SAFE_ATTRIBUTES)
         kw.setdefault("strip", True)
+        kw.setdefault("enabled", True)
         super().__init__(**kw)
 
     def preprocess_cell(self, cell, resources, cell_index):

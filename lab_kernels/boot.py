@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 
 from lab_kernels.sandbox import CHANNEL, SUBMISSION, WORK
@@ -26,6 +27,8 @@ def kernel_argv(connection_file: str) -> list[str]:
 
 def main() -> None:
     connection_file = sys.argv[1]
+    # past the file-size limit a write fails (EFBIG) instead of killing the kernel
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     os.makedirs(WORK, exist_ok=True)
     os.makedirs(CHANNEL, exist_ok=True)
     if os.path.isdir(SUBMISSION):

@@ -142,6 +142,9 @@ def bwrap_command(policy: SandboxPolicy, kernel_argv: list[str], as_root: bool,
     command += ["--ro-bind", policy.submission_dir, SUBMISSION,
                 "--ro-bind", inner_connection, CONNECTION,
                 "--perms", "01777", "--size", str(limits.disk_mb * 2**20), "--tmpfs", INSIDE,
+                # the call channel has a quota of its own: a full disk cannot silence the tests
+                "--perms", "01777", "--size", str(2 * limits.max_result_mb * 2**20),
+                "--tmpfs", CHANNEL,
                 "--chdir", "/", "--clearenv"]
     for name, value in kernel_env(policy).items():
         command += ["--setenv", name, value]

@@ -54,15 +54,24 @@ def run_collect(args) -> int:
     return 0
 
 
-def _unit_limits(assignment: str):
-    """The unit's `grading:` limits when the assignment is a unit, else the defaults."""
+def _unit_limits(assignment: str, overrides: list[str] | None = None):
+    """The unit's `grading:` limits when the assignment is a unit, else the defaults; then
+    each `--limit NAME=VALUE`."""
     from course_units import load_catalogue
     from lab_kernels.limits import GradingLimits
 
     try:
-        return GradingLimits.from_unit(load_catalogue().get(assignment))
+        limits = GradingLimits.from_unit(load_catalogue().get(assignment)).as_dict()
     except KeyError:
-        return GradingLimits()
+        limits = GradingLimits().as_dict()
+    for item in overrides or []:
+        name, _, value = item.partition("=")
+        try:
+            limits[name.strip()] = float(value) if "." in value else int(value)
+        except ValueError:
+            raise ValueError(f"--limit {item!r}: give NAME=NUMBER, e.g. --limit "
+                             "cell_timeout_s=120") from None
+    return GradingLimits.from_dict(limits)
 
 
 def run_autograde(args) -> int:
