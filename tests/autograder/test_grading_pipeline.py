@@ -102,6 +102,10 @@ def test_a_run_killed_with_sigkill_resumes_without_loss_or_duplicates(lab_course
         time.sleep(0.2)
     os.killpg(grader.pid, signal.SIGKILL)  # the grader and its kernels, mid-run
     grader.wait()
+    deadline = time.monotonic() + 10
+    while _sandboxes_left() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _sandboxes_left() == []  # the sandboxes died with the grader
     graded_before = len(graded_log(course.root))
     assert 2 <= graded_before < 6
     run = autograde(course.root, ASSIGNMENT, workers=2, limits=FAST, progress=False)
@@ -150,3 +154,56 @@ def test_an_unknown_assignment_is_refused_with_what_to_do(lab_course_factory):
     course = lab_course_factory("unknown")
     with pytest.raises(GradingRefused, match="release it first"):
         autograde(course.root, "lab-triple", progress=False)
+
+
+def _sandboxes_left() -> list[str]:
+    """bubblewrap sandboxes and student kernels still running on this machine."""
+    import psutil
+
+    left = []
+    for process in psutil.process_iter(["name", "cmdline", "uids"]):
+        cmdline = " ".join(process.info["cmdline"] or [])
+        uid = process.info["uids"].real if process.info["uids"] else -1
+        if process.info["name"] == "bwrap" and "/sandbox" in cmdline or 200_000 <= uid < 300_000:
+            left.append(f"{process.pid} uid {uid}: {cmdline[:120]}")
+    return left
+
+
+def _kill_a_worker_after(log, entries: int, killed: list) -> None:
+    """SIGKILL one grading worker once `entries` submissions are in the log."""
+    import psutil
+
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if log.exists() and len(log.read_text().splitlines()) >= entries:
+            workers = [c for c in psutil.Process().children()
+                       if "spawn_main" in " ".join(c.cmdline())]
+            if workers:
+                workers[0].kill()
+                killed.append(workers[0].pid)
+                return
+        time.sleep(0.05)
+
+
+def test_a_killed_worker_loses_nothing_and_grades_nothing_twice(lab_course_factory):
+    import random
+    import threading
+
+    course = lab_course_factory("worker-killed")
+    _submit_mix(course, 40)
+    entries = random.Random(13).randint(4, 30)  # a seeded random point mid-run
+    killed: list[int] = []
+    log = course.root / ".microfab" / "grading-log.jsonl"
+    killer = threading.Thread(target=_kill_a_worker_after, args=(log, entries, killed))
+    killer.start()
+    run = autograde(course.root, ASSIGNMENT, workers=2, limits=FAST, progress=False)
+    killer.join()
+    assert killed, "no worker was killed: the test did not test anything"
+    assert len(run.results) == 40 and all(r.status == "executed" for r in run.results)
+    students = [line for line in log.read_text().splitlines()]
+    assert len(students) == 40  # one entry each: nothing graded twice
+    assert _totals(course) == {f"s{n:02d}": (3 if n % 2 == 0 else 0) for n in range(40)}
+    deadline = time.monotonic() + 10
+    while _sandboxes_left() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _sandboxes_left() == []
