@@ -65,7 +65,7 @@ class _Encoder:
         if isinstance(value, (complex, np.complexfloating)):
             return {"$complex": [self.encode(value.real, where, depth + 1),
                                  self.encode(value.imag, where, depth + 1)]}
-        if isinstance(value, np.ndarray):
+        if type(value) is np.ndarray:
             return self._array(value, where)
         if isinstance(value, (list, tuple, set, frozenset)):
             items = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value

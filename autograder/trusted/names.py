@@ -12,7 +12,8 @@ import builtins
 
 from IPython.core.inputtransformer2 import TransformerManager
 
-_BUILTINS = set(dir(builtins))
+# Python's builtins and the names IPython puts in every namespace
+_BUILTINS = set(dir(builtins)) | {"get_ipython", "display", "In", "Out", "exit", "quit"}
 _transform = TransformerManager().transform_cell
 
 
