@@ -37,7 +37,7 @@ def course_seed(course_root: Path, seed: int | None = None) -> int:
                              "from your backup, or delete it to draw a new one (the held-back "
                              "lines then change)")
         return int(text)
-    seed = secrets.randbits(62) if seed is None else int(seed)
+    seed = secrets.randbelow(2**31 - 1) if seed is None else int(seed)
     path.write_text(f"{seed}\n")
     path.chmod(0o600)
     return seed

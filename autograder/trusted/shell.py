@@ -23,7 +23,7 @@ PRELOAD = ["numpy", "cv2", "matplotlib", "matplotlib.pyplot", "IPython",
 def context() -> multiprocessing.context.BaseContext:
     """The forkserver that test processes fork from, with the libraries labs use preloaded."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD + ["autograder.trusted.shell"])
+    ctx.set_forkserver_preload([*PRELOAD, "autograder.trusted.shell"])
     return ctx
 
 

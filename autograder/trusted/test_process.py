@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 import time
+import types
 
 from autograder.trusted import shell
 from autograder.trusted.student import Connection
@@ -78,9 +80,14 @@ def _start_child(process) -> None:
 
     config = multiprocessing.current_process()._config
     daemon = config.pop("daemon", None)
+    # the test process needs nothing of __main__; without this, every one re-runs the main
+    # script (Python 3.11's forkserver never preloads it), which costs a second per submission
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         process.start()
     finally:
+        sys.modules["__main__"] = main
         if daemon is not None:
             config["daemon"] = daemon
 
