@@ -50,8 +50,13 @@ class StudentClient(NotebookClient):
     """nbclient for the student's kernel: output capped, no heartbeat, no reconnects."""
 
     def __init__(self, nb, km, max_output_bytes: int, **kw):
+        # error_on_timeout: after one interrupt the cell ends; without it nbclient waits for the
+        # reply of an interrupted kernel, and interrupts again, for ever
+        timeout_reply = {"ename": "CellTimeoutError", "evalue": TIMEOUT_MESSAGE,
+                         "traceback": [f"CellTimeoutError: {TIMEOUT_MESSAGE}"]}
         super().__init__(nb, km=km, allow_errors=True, interrupt_on_timeout=True,
-                         record_timing=False, iopub_timeout=10, **kw)
+                         error_on_timeout=timeout_reply, record_timing=False, iopub_timeout=5,
+                         **kw)
         self.timed_out = False
         self.max_output_bytes = max_output_bytes
         self.output_bytes = 0
