@@ -109,12 +109,16 @@ def _resolve_object(dotted: str, fields: dict):
     return instance
 
 
-def _reply(request: str, value, where: str) -> None:
+def _message_folder(name: str, create: bool) -> int:
     directory = _channel_fd()
     try:
-        folder = channel.new_folder(directory, f"reply-{request}")
+        return (channel.new_folder if create else channel.open_folder)(directory, name)
     finally:
         os.close(directory)
+
+
+def _reply(request: str, value, where: str) -> None:
+    folder = _message_folder(f"reply-{request}", create=True)
     try:
         try:
             channel.write_message(folder, value, where)
@@ -125,11 +129,7 @@ def _reply(request: str, value, where: str) -> None:
 
 
 def _request(request: str, cap_bytes: int):
-    directory = _channel_fd()
-    try:
-        folder = channel.open_folder(directory, f"request-{request}")
-    finally:
-        os.close(directory)
+    folder = _message_folder(f"request-{request}", create=False)
     try:
         return channel.read_message(folder, cap_bytes, "the test's request", _resolve_object)
     finally:
