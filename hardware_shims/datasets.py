@@ -203,9 +203,19 @@ def _download(info: DatasetInfo, target: Path, progress: bool) -> None:
         partial.unlink(missing_ok=True)
 
 
+def elpv_data_dir() -> Path:
+    """The images/ + labels.csv folder inside the installed elpv-dataset package."""
+    try:
+        import elpv_dataset
+    except ImportError:
+        raise ShimError(
+            "the ELPV data set is not installed; run `pip install elpv-dataset` "
+            "(licence CC BY-NC-SA 4.0, non-commercial use), then import it again"
+        ) from None
+    return Path(elpv_dataset.__file__).parent / "data"
+
+
 def _installed(info: DatasetInfo) -> Path:
     if info.layout == "elpv":
-        from .importers.elpv import elpv_data_dir
-
         return elpv_data_dir()
     raise DatasetError(f"{info.name} comes from pip: pip install {info.pip}")

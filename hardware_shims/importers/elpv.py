@@ -13,25 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import DATA_HUB
-from ..errors import ShimError
+from ..datasets import DATA_HUB, elpv_data_dir
 from .base import Importer, Item, Problem
 from .files import read_image, rel
 
 DEFECTIVE_AT = 0.5  # the threshold the ELPV authors use for a two-class benchmark
 LABELS_FILE = "labels.csv"
-
-
-def elpv_data_dir() -> Path:
-    """The images/ + labels.csv folder inside the installed elpv-dataset package."""
-    try:
-        import elpv_dataset
-    except ImportError:
-        raise ShimError(
-            "the ELPV data set is not installed; run `pip install elpv-dataset` "
-            "(licence CC BY-NC-SA 4.0, non-commercial use), then import it again"
-        ) from None
-    return Path(elpv_dataset.__file__).parent / "data"
 
 
 class ElpvImporter(Importer):
