@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jsonschema
-
 from course_units.errors import FormatError
 from lab_kernels.limits import schema as limits_schema
 
@@ -139,12 +137,14 @@ _FIXES = {
 }
 
 
-def _key_path(error: jsonschema.ValidationError) -> str:
+def _key_path(error) -> str:
     return ".".join(str(p) for p in error.absolute_path) or "(top level)"
 
 
 def validate(document: object, schema: dict, path: Path) -> list[FormatError]:
     """Every schema violation in a document, each naming its key and what to do."""
+    import jsonschema  # deferred: importing it costs most of a second (microfab --help)
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):

@@ -9,8 +9,10 @@ _build/book/. Paths are relative to the repository root, which is also the Sphin
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from course_units.catalogue import Unit
+if TYPE_CHECKING:
+    from course_units.catalogue import Unit
 
 INTRO_DOC = "book/intro"
 TRY_IT_DOC = "book/try-it"
