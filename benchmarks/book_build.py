@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 from course_units import load_catalogue, units_root
-from microfab.book_build import BookBuild, build_book
-from microfab.book_copy import copy_book_sources
-from microfab.book_vendor import ensure_node_modules
+from microfab_book.build import BookBuild, build_book
+from microfab_book.copy import copy_book_sources
+from microfab_book.vendor import ensure_node_modules
 
 REPO = Path(__file__).resolve().parents[1]
 NO_CHANGE_LIMIT_S = 15.0

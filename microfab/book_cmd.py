@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from microfab.book_layout import HTML_DIR, LOG_FILE, REPORTS_DIR
+from microfab_book.layout import HTML_DIR, LOG_FILE, REPORTS_DIR
 
 
 def _root(args) -> Path | None:
@@ -20,7 +20,7 @@ def _root(args) -> Path | None:
 
 
 def run_build(args) -> int:
-    from microfab.book_build import build_book
+    from microfab_book.build import build_book
 
     root = _root(args)
     if root is None:
@@ -55,8 +55,8 @@ def run_build(args) -> int:
 
 def run_toc(args) -> int:
     from course_units import UnitFormatError, load_catalogue
-    from microfab.book_layout import units_dir
-    from microfab.book_toc import TOC_FILE, toc_text, write_toc
+    from microfab_book.layout import units_dir
+    from microfab_book.toc import TOC_FILE, toc_text, write_toc
 
     root = _root(args)
     if root is None:

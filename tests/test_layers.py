@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("microfab", "autograder", "lab_kernels", "course_units", "hardware_shims")
+PACKAGES = ("microfab", "microfab_book", "autograder", "lab_kernels", "course_units",
+            "hardware_shims")
 LINT = Path(sys.executable).parent / "lint-imports"
 
 
@@ -39,7 +40,9 @@ def test_the_contracts_hold():
 
 @pytest.mark.parametrize("importer, line", [
     ("hardware_shims/camera.py", "import autograder.jobs"),  # shims know nothing of the grader
-    ("autograder/gate.py", "import microfab.cli"),  # the grader knows nothing of the CLI/book
+    ("autograder/gate.py", "import microfab.cli"),  # the grader knows nothing of the CLI
+    ("autograder/gate.py", "import microfab_book.build"),  # nor of the book
+    ("microfab_book/build.py", "import microfab.cli"),  # the book sits under the CLI
     ("course_units/catalogue.py", "from autograder import course"),
     ("hardware_shims/datasets.py", "from hardware_shims.importers import elpv"),  # a cycle
 ])

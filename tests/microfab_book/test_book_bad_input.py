@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from microfab.book_layout import HTML_DIR, REPORTS_DIR
 from microfab.cli import main
+from microfab_book.layout import HTML_DIR, REPORTS_DIR
 
 
 def _build(root: Path, capsys, *extra: str) -> tuple[int, str]:
@@ -103,7 +103,7 @@ def test_a_failing_notebook_fails_the_build_and_keeps_its_report(small_book, cap
 def test_a_site_with_a_solution_or_a_cdn_script_fails_its_audit_and_is_deleted(small_book,
                                                                              capsys):
     from course_units import load_catalogue
-    from microfab.book_audit import lab_secrets
+    from microfab_book.audit import lab_secrets
 
     secret = lab_secrets(load_catalogue(small_book / "course_units"))[0]
     with (small_book / "book" / "lab-setup.md").open("a") as page:

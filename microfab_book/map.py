@@ -8,7 +8,7 @@ from pathlib import Path
 
 from course_units.catalogue import Catalogue, Unit
 from course_units.schema import STAGES, STATIONS
-from microfab.book_layout import CURRICULUM_MAP_DOC, lab_doc, lesson_doc
+from microfab_book.layout import CURRICULUM_MAP_DOC, lab_doc, lesson_doc
 
 FIGURE_NAME = "curriculum-map.png"
 STAGE_COLOURS = {1: "#4c72b0", 2: "#dd8452", 3: "#55a868"}

@@ -11,13 +11,13 @@ import nbformat
 import pytest
 
 from course_units import load_catalogue, units_root
-from microfab.book_labs import (
+from microfab_book.labs import (
     EXPECTED_TAG,
     LabPublishError,
     publish_labs,
     student_page,
 )
-from microfab.book_layout import EXPECTED_RUNS_DIR, lab_page
+from microfab_book.layout import EXPECTED_RUNS_DIR, lab_page
 
 EXPECTED_CELL = """
 ```{code-cell} ipython3

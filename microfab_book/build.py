@@ -25,9 +25,9 @@ import yaml
 
 from autograder.profile_env import notebook_env
 from course_units import load_catalogue
-from microfab.book_audit import external_assets, find_leaks
-from microfab.book_labs import LabPublication, publish_labs
-from microfab.book_layout import (
+from microfab_book.audit import external_assets, find_leaks
+from microfab_book.labs import LabPublication, publish_labs
+from microfab_book.layout import (
     ENVIRONMENT_PICKLE,
     GENERATED_DIR,
     HTML_DIR,
@@ -36,9 +36,9 @@ from microfab.book_layout import (
     STAGING_DIR,
     units_dir,
 )
-from microfab.book_map import write_curriculum_map
-from microfab.book_toc import TOC_FILE, write_toc
-from microfab.book_vendor import vendor_assets
+from microfab_book.map import write_curriculum_map
+from microfab_book.toc import TOC_FILE, write_toc
+from microfab_book.vendor import vendor_assets
 
 EXECUTION_MODES = ("cache", "force", "off")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -82,7 +82,7 @@ def prepare(root: Path, *, update_toc: bool = True, expected_outputs: bool = Tru
     (root / GENERATED_DIR).mkdir(parents=True, exist_ok=True)
     (root / GENERATED_DIR / ".gitignore").write_text("# made by `microfab book build`\n*\n")
     # With update_toc=False _toc.yml is used as it is; the book's Sphinx extension then fails
-    # the build on any unit missing from it (microfab.book_sphinx.check_units_in_toc).
+    # the build on any unit missing from it (microfab_book.sphinx.check_units_in_toc).
     if update_toc and write_toc(root, catalogue):
         log(f"book: wrote {TOC_FILE} from the units ({len(catalogue.units)} units)")
     for path in write_curriculum_map(root, catalogue):
@@ -144,8 +144,8 @@ def build_book(root: Path, *, execute: str = "cache", jupyterhub_url: str | None
     """Prepare, build and audit the book under `root`; never raises for a failed build."""
     from autograder.course import NbgraderError
     from course_units import UnitFormatError
-    from microfab.book_labs import LabPublishError
-    from microfab.book_vendor import VendorError
+    from microfab_book.labs import LabPublishError
+    from microfab_book.vendor import VendorError
 
     out = out or sys.stdout
     root = Path(root).resolve()

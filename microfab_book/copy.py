@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from course_units import load_catalogue
-from microfab.book_layout import BUILD_DIR, GENERATED_DIR
+from microfab_book.layout import BUILD_DIR, GENERATED_DIR
 
 ROOT_FILES = ("_config.yml", "_toc.yml", "package.json", "package-lock.json")
 

@@ -24,7 +24,7 @@ from autograder.profile_env import notebook_env
 from course_units.catalogue import Catalogue, Unit
 from course_units.errors import UnitFormatError
 from course_units.notebooks import check_lab, read_notebook
-from microfab.book_layout import (
+from microfab_book.layout import (
     COURSE_DIR,
     EXPECTED_RUNS_DIR,
     LAB_PAGES_DIR,

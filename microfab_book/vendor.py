@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from microfab.book_layout import SITE_EXTRA_DIR, VENDOR_SUBDIR
+from microfab_book.layout import SITE_EXTRA_DIR, VENDOR_SUBDIR
 
 # (npm package, path inside it, destination under vendor/, names to leave out)
 ASSETS = [

@@ -9,7 +9,7 @@ import yaml
 
 from course_units.catalogue import Catalogue
 from course_units.schema import STAGES
-from microfab.book_layout import (
+from microfab_book.layout import (
     CURRICULUM_MAP_DOC,
     GUIDE_DOCS,
     INTRO_DOC,

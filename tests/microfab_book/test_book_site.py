@@ -13,7 +13,7 @@ import yaml
 
 from course_units import load_catalogue
 from course_units.notebooks import read_notebook
-from microfab.book_layout import HTML_DIR, lab_doc, lesson_doc, units_dir
+from microfab_book.layout import HTML_DIR, lab_doc, lesson_doc, units_dir
 
 REPO = Path(__file__).resolve().parents[2]
 MIN_CHARS = 12  # shorter lines (`return mask`) are not evidence of a leak

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from course_units import load_catalogue
-from microfab.book_layout import HTML_DIR, lab_doc, lesson_doc, units_dir
+from microfab_book.layout import HTML_DIR, lab_doc, lesson_doc, units_dir
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

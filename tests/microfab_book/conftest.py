@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from course_units import load_catalogue, units_root
-from microfab.book_build import BookBuild, build_book, prepare
-from microfab.book_copy import copy_book_sources
-from microfab.book_vendor import VendorError, ensure_node_modules
+from microfab_book.build import BookBuild, build_book, prepare
+from microfab_book.copy import copy_book_sources
+from microfab_book.vendor import VendorError, ensure_node_modules
 
 REPO = Path(__file__).resolve().parents[2]
 

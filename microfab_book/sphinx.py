@@ -18,8 +18,8 @@ import yaml
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from microfab.book_layout import is_lab_doc, units_dir
-from microfab.book_toc import units_missing_from_toc
+from microfab_book.layout import is_lab_doc, units_dir
+from microfab_book.toc import units_missing_from_toc
 
 logger = logging.getLogger(__name__)
 BUNDLED_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
@@ -71,7 +71,7 @@ def check_widget_modules(app: Sphinx, pagename: str, templatename: str, context:
         logger.warning(
             f"widgets from {', '.join(foreign)} cannot render offline: only "
             f"{', '.join(sorted(BUNDLED_WIDGET_MODULES))} are vendored; vendor their JavaScript "
-            "(package.json, microfab/book_vendor.py) or use ipywidgets' own controls",
+            "(package.json, microfab_book/vendor.py) or use ipywidgets' own controls",
             location=pagename, type="microfab", subtype="widgets")
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 
 from course_units import load_catalogue, units_root
-from microfab.book_audit import external_assets, find_leaks, lab_secrets
-from microfab.book_map import curriculum_figure, curriculum_markdown
-from microfab.book_toc import toc_document, toc_files, toc_text, units_missing_from_toc
 from microfab.cli import main
+from microfab_book.audit import external_assets, find_leaks, lab_secrets
+from microfab_book.map import curriculum_figure, curriculum_markdown
+from microfab_book.toc import toc_document, toc_files, toc_text, units_missing_from_toc
 
 
 def _catalogue_with_stages():

@@ -5,10 +5,10 @@ from pathlib import Path
 import yaml
 
 from course_units import load_catalogue
-from microfab.book_layout import lab_doc, lesson_doc
-from microfab.book_toc import toc_files, toc_text
+from microfab_book.layout import lab_doc, lesson_doc
+from microfab_book.toc import toc_files, toc_text
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_every_unit_lesson_and_lab_is_in_the_table_of_contents():
