@@ -5,17 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microfab import (
-    book_cmd,
-    course_cmd,
-    data_cmd,
-    grade_cmd,
-    hw_cmd,
-    kernels_cmd,
-    unit_cmd,
-)
+from microfab.commands import book, course, data, grade, hw, kernels, unit
 
-COMMANDS = [unit_cmd, book_cmd, course_cmd, grade_cmd, hw_cmd, data_cmd, kernels_cmd]
+COMMANDS = [unit, book, course, grade, hw, data, kernels]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from hardware_shims.datasets import DATA_HUB, DatasetInfo
-from microfab import data_cmd
+from microfab.commands import data as data_cmd
 
 
 def microfab(*argv: str) -> int:

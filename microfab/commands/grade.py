@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from lab_kernels.limits import describe as describe_limits
-from microfab.course_cmd import add_course_option
+from microfab.commands.course import add_course_option
 
 
 def _fail(action: str, exc: Exception) -> int:
