@@ -1,4 +1,9 @@
-"""The one visible line that says which device a cell bound and why; a banner in notebooks."""
+"""The one visible line that says which device a cell bound and why; a banner in notebooks.
+
+Shown once per kind of device and source: a lesson that opens the twin sixteen times with other
+settings says `camera: sim://backboard-station (requested)` once, not sixteen times. A new
+source, a new reason (a fallback) or a new device kind shows again.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +34,23 @@ def _in_notebook() -> bool:
     return type(shell).__name__ == "ZMQInteractiveShell"
 
 
+_shown: set[tuple] = set()
+
+
+def _key(kind: str, binding: object) -> tuple:
+    """What a reader needs to know: the device kind, the source without its settings, why."""
+    uri = str(getattr(binding, "uri", binding)).split("?", 1)[0]
+    return (kind, uri, getattr(binding, "reason", ""), getattr(binding, "detail", ""))
+
+
 def show_binding(kind: str, binding: object, fallback: bool = False) -> BindingBanner:
-    """Show `kind: uri (reason)` once: a banner in a notebook, a printed line elsewhere."""
+    """Show `kind: uri (reason)` the first time this binding is made: a banner in a notebook,
+    a printed line elsewhere."""
     banner = BindingBanner(kind, binding, fallback)
+    key = _key(kind, binding)
+    if key in _shown:
+        return banner
+    _shown.add(key)
     if _in_notebook():
         from IPython.display import display
 

@@ -45,3 +45,12 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = (f"skipped, but `make book`/`make test` should have installed what it "
                            f"needs: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_binding_banners():
+    """Each test starts as a fresh kernel does: no binding shown yet."""
+    from hardware_shims import banner
+
+    banner._shown.clear()
+    yield

@@ -105,6 +105,16 @@ def test_explicit_uri_says_requested(capsys):
     assert _lines(capsys) == [f"camera: {SAMPLE} (requested)"]
 
 
+def test_the_binding_is_shown_once_per_source_not_per_open(capsys):
+    for exposure_us in (400, 800, 1600):
+        with open_camera(f"sim://backboard-station?exposure_us={exposure_us}&width=64&height=48"):
+            pass
+    with open_camera(SAMPLE):
+        pass
+    assert _lines(capsys) == ["camera: sim://backboard-station?exposure_us=400&width=64&height=48 "
+                              "(requested)", f"camera: {SAMPLE} (requested)"]
+
+
 def test_explicit_unknown_scheme_raises(capsys):
     with pytest.raises(UnknownSchemeError, match="gige"):
         open_camera("gige://cam0")
