@@ -142,31 +142,16 @@ def _execute(job: GradingJob, result: JobResult) -> None:
     result.reason = "; ".join(grading_incidents(Path(result.executed_dir)))
 
 
-# What the grader did about a submission, as seen in its executed notebooks.
-INCIDENT_MARKERS = {
-    "CellTimeoutError": "a cell ran past its time limit",
-    "microfab grader: output stopped": "output limit exceeded",
-    "MemoryError": "memory limit reached",
-    "did not finish within": "a test's call ran past its time limit",
-    "time limit of this test (or of the whole submission)": "the time budget was spent",
-}
-
-
 def grading_incidents(executed_dir: Path) -> list[str]:
-    import json
-
+    """What the grader did about a submission, as its executed notebooks record it."""
     import nbformat
 
     incidents = []
     for path in sorted(executed_dir.glob("*.ipynb")):
         notebook = nbformat.read(str(path), as_version=4)
-        stopped = notebook.metadata.get("microfab", {}).get("grading_stopped", "")
-        text = json.dumps([c.get("outputs", []) for c in notebook.cells])
-        found = [what for marker, what in INCIDENT_MARKERS.items() if marker in text]
-        if stopped:
-            found.append(stopped[:300])
+        found = list(notebook.metadata.get("microfab", {}).get("incidents", []))
         found += _first_errors(notebook)
-        incidents += [f"{path.name}: {what}" for what in found]
+        incidents += [f"{path.name}: {what[:300]}" for what in found]
     return incidents
 
 

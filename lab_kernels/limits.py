@@ -63,6 +63,8 @@ class GradingLimits:
 
 
 FIELDS = fields(GradingLimits)
+# The note the student's kernel prints when it drops output past `max_output_mb`.
+OUTPUT_NOTE = "microfab grader: output stopped"
 
 
 def schema() -> dict:

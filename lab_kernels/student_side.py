@@ -15,10 +15,10 @@ import sys
 import traceback
 
 from lab_kernels import channel
+from lab_kernels.limits import OUTPUT_NOTE
 
 CHANNEL_ENV = "MICROFAB_CHANNEL"
 MAX_OUTPUT_ENV = "MICROFAB_MAX_OUTPUT_BYTES"
-OUTPUT_NOTE = "microfab grader: output stopped"
 
 
 def cap_output(limit: int) -> None:

@@ -72,7 +72,7 @@ class TrustedExecute(NbGraderPreprocessor):
             await student.run_cells(nb, [i for i, c in enumerate(nb.cells)
                                          if c.cell_type == "code" and not is_test(c)], deadline)
             student.detach()
-            self._run_tests(nb, tests, limits, deadline)
+            self._run_tests(nb, tests, limits, deadline, student)
         except Exception as exc:  # a kernel or process that could not start: every test fails
             reason = f"grading could not run this notebook: {type(exc).__name__}: {exc}"
             for cell in nb.cells:
@@ -85,10 +85,12 @@ class TrustedExecute(NbGraderPreprocessor):
             await student.shutdown()
         if student.stopped:
             nb.metadata.setdefault("microfab", {})["grading_stopped"] = student.stopped
+        if student.incidents:
+            nb.metadata.setdefault("microfab", {})["incidents"] = student.incidents
         return nb, resources
 
     def _run_tests(self, nb: NotebookNode, tests: TestProcess, limits: GradingLimits,
-                   deadline: float) -> None:
+                   deadline: float, student: StudentKernel) -> None:
         stopped, count, problems = "", 0, []
         max_bytes = int(limits.max_output_mb * 1e6)
         for index, cell in enumerate(nb.cells):
@@ -101,12 +103,15 @@ class TrustedExecute(NbGraderPreprocessor):
             hidden = is_test(cell) and is_hidden(cell.source)
             timeout = max(1.0, deadline - time.monotonic()) + 10
             try:
-                outputs = tests.run(cell.source, hidden, timeout)
+                outputs, incidents = tests.run(cell.source, hidden, timeout)
             except TestProcessStopped as exc:
                 stopped = f"the tests could not go on: {exc}"
+                student.incident(stopped)
                 if is_test(cell):
                     fail_cell(cell, stopped)
                 continue
+            for what in incidents:
+                student.incident(what)
             if is_test(cell):
                 count += 1
                 cell.outputs = hidden_outputs(outputs) if hidden else capped(outputs, max_bytes)

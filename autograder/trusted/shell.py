@@ -138,7 +138,8 @@ def serve(pipe, setup: dict) -> None:
             except BaseException as exc:  # the worker records it against this cell
                 outputs = [{"output_type": "error", "ename": type(exc).__name__,
                             "evalue": str(exc), "traceback": traceback.format_exc().split("\n")}]
-            pipe.send({"outputs": outputs})
+            pipe.send({"outputs": outputs, "incidents": student.incidents})
+            student.incidents = []
         else:
             break
     student.close()

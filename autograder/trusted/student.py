@@ -61,6 +61,7 @@ class StudentKernel:
         self.connection = connection
         self.hidden = False  # while a hidden test runs, student errors show no detail
         self.cell_deadline = float("inf")  # set by the test process for each test cell
+        self.incidents: list[str] = []  # read by the worker after each cell
         self.dead_reason = ""
         context = zmq.Context()
         context.setsockopt(zmq.MAXMSGSIZE, 2**20)  # replies carry status only; data is files
@@ -102,6 +103,7 @@ class StudentKernel:
             raise StudentCodeFailed(self.dead_reason)
         timeout = self._timeout()
         if timeout <= 0:
+            self.incidents.append("the time budget was spent")
             raise StudentCodeFailed("the time limit of this test (or of the whole submission) "
                                     "is spent; nothing more of the notebook's code runs")
         msg_id = self.client.execute(code, silent=True, store_history=False, allow_stdin=False)
@@ -109,6 +111,7 @@ class StudentKernel:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
+                self.incidents.append("a test's call ran past its time limit")
                 self._interrupt()
                 raise StudentCodeFailed(f"{what} did not finish within {timeout:.0f} s (the "
                                         "time limit of a test); make it faster")

@@ -29,7 +29,7 @@ from nbformat import NotebookNode
 
 from autograder.trusted.student import CHANNEL_NAME, Connection
 from lab_kernels.boot import STARTUP
-from lab_kernels.limits import GradingLimits
+from lab_kernels.limits import OUTPUT_NOTE, GradingLimits
 from lab_kernels.sandbox import (
     POLICY_ENV,
     SANDBOX_UID_BASE,
@@ -44,6 +44,7 @@ from lab_kernels.sandbox import (
 KERNEL = "microfab-student"
 STOP_ENAME = "GradingStopped"
 TIMEOUT_MESSAGE = "the cell ran past its time limit and was interrupted"
+BUDGET_SPENT = "the time budget was spent"
 
 
 class StudentClient(NotebookClient):
@@ -61,6 +62,7 @@ class StudentClient(NotebookClient):
         self.max_output_bytes = max_output_bytes
         self.output_bytes = 0
         self.output_capped = False
+        self.kernel_capped = False
 
     async def async_start_new_kernel_client(self):
         self.kc = self.km.client()
@@ -77,7 +79,10 @@ class StudentClient(NotebookClient):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
-        self.output_bytes += len(json.dumps(msg.get("content", {}), default=str))
+        content = msg.get("content", {})
+        if OUTPUT_NOTE in str(content.get("text", "")):
+            self.kernel_capped = True  # the kernel's own cap (lab_kernels.student_side) struck
+        self.output_bytes += len(json.dumps(content, default=str))
         if self.output_bytes <= self.max_output_bytes:
             return super().output(outs, msg, display_id, cell_index)
         if not self.output_capped:
@@ -102,6 +107,11 @@ class StudentKernel:
         self.uid = SANDBOX_UID_BASE + worker_slot % SANDBOX_UID_RANGE
         self.client: StudentClient | None = None
         self.stopped = ""
+        self.incidents: list[str] = []  # what the grader did about this submission, in words
+
+    def incident(self, what: str) -> None:
+        if what not in self.incidents:
+            self.incidents.append(what)
 
     # --- start and stop -----------------------------------------------------------------------
 
@@ -180,9 +190,11 @@ class StudentKernel:
             cell = nb.cells[index]
             left = deadline - time.monotonic()
             if self.stopped or left <= 0:
-                self.stopped = self.stopped or (
-                    f"the submission's time budget ({self.limits.notebook_timeout_s} s for the "
-                    "whole notebook) was spent before this cell")
+                if not self.stopped:
+                    self.incident(BUDGET_SPENT)
+                    budget = self.limits.notebook_timeout_s
+                    self.stopped = (f"the submission's time budget ({budget} s for the whole "
+                                    "notebook) was spent before this cell")
                 fail_cell(cell, self.stopped)
                 continue
             self.client.timeout = max(1, int(min(self.limits.cell_timeout_s, left)))
@@ -192,15 +204,22 @@ class StudentKernel:
             except DeadKernelError as exc:
                 self.stopped = (f"the kernel stopped ({exc}): it ran out of memory or time, or "
                                 "the code exited the kernel")
+                self.incident(self.stopped)
                 fail_cell(cell, self.stopped)
             except Exception as exc:  # nbclient's own errors: record against the cell, go on
                 fail_cell(cell, f"{type(exc).__name__}: {exc}")
+            if any(o.get("ename") == "MemoryError" for o in cell.get("outputs", [])):
+                self.incident("memory limit reached")
+            if self.client.output_capped or self.client.kernel_capped:
+                self.incident("output limit exceeded")
             if self.client.timed_out:
+                self.incident("a cell ran past its time limit")
                 cell.outputs.append(NotebookNode(
                     output_type="error", ename="CellTimeoutError", evalue=TIMEOUT_MESSAGE,
                     traceback=[f"CellTimeoutError: {TIMEOUT_MESSAGE}"]))
             if self.client.output_capped and not await self.client.km.is_alive():
                 self.stopped = "the kernel stopped after printing more than the output limit"
+                self.incident(self.stopped)
 
 
 def fail_cell(cell: NotebookNode, reason: str) -> None:

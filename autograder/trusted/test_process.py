@@ -50,10 +50,12 @@ class TestProcess:
         self.pipe.send({"op": "lock"})
         self._receive(30, "locking the connection")
 
-    def run(self, source: str, hidden: bool, timeout: float) -> list[dict]:
-        """The cell's outputs as nbformat dicts (the process enforces each call's own limit)."""
+    def run(self, source: str, hidden: bool, timeout: float) -> tuple[list[dict], list[str]]:
+        """The cell's outputs as nbformat dicts, and what the student's calls ran into (the
+        process enforces each call's own limit)."""
         self.pipe.send({"op": "run", "source": source, "hidden": hidden})
-        return self._receive(timeout, "running a test")["outputs"]
+        reply = self._receive(timeout, "running a test")
+        return reply["outputs"], reply.get("incidents", [])
 
     def kill(self) -> None:
         if self.process.is_alive():
