@@ -14,18 +14,31 @@ from traitlets.config import Config, PyFileConfigLoader
 
 from course_units.notebooks import write_ipynb
 
-CONFIG_TEMPLATE = """\
-# nbgrader configuration written by microfab; plain `nbgrader` commands work in this folder.
-c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = {course_id!r}
-c.CourseDirectory.root = {root!r}
-c.CourseDirectory.db_url = {db_url!r}
-c.Execute.timeout = {cell_timeout_s}
-c.Execute.interrupt_on_timeout = True
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-# a local exchange (JupyterHub setups point this at the shared one)
-c.Exchange.root = {exchange!r}
-"""
+CONFIG_HEADER = ("# nbgrader configuration written by microfab; plain `nbgrader` commands work "
+                 "in this folder.\n")
+
+
+def course_config(root: Path, course_id: str, cell_timeout_s: int) -> Config:
+    """The course's nbgrader configuration, as nbgrader's own traitlets objects."""
+    config = Config()
+    config.CourseDirectory.course_id = course_id
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    config.Execute.timeout = cell_timeout_s
+    config.Execute.interrupt_on_timeout = True
+    config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+    # a local exchange (JupyterHub setups point this at the shared one)
+    config.Exchange.root = str(root / "exchange")
+    return config
+
+
+def config_file(config: Config) -> str:
+    """`nbgrader_config.py` text for `config` (plain values only), as nbgrader reads it."""
+    lines = [CONFIG_HEADER, "c = get_config()  # noqa: F821"]
+    for section, values in sorted(config.items()):
+        for key, value in sorted(values.items()):
+            lines.append(f"c.{section}.{key} = {value!r}")
+    return "\n".join(lines) + "\n"
 
 
 def _env_bin_on_path() -> None:
@@ -86,11 +99,8 @@ class NbgraderCourse:
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
-        config_path = self.root / "nbgrader_config.py"
-        config_path.write_text(CONFIG_TEMPLATE.format(
-            course_id=course_id, root=str(self.root), db_url=self.db_url,
-            cell_timeout_s=cell_timeout_s, exchange=str(self.root / "exchange"),
-        ))
+        config = course_config(self.root, course_id, cell_timeout_s)
+        (self.root / "nbgrader_config.py").write_text(config_file(config))
 
 
     def source_path(self, assignment: str) -> Path:
