@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .banner import show_binding
-from .camera import FEATURES, Binding, Camera
+from .camera import FEATURES, Camera
+from .device import Binding
 from .errors import (
     DeviceLost,
     EndOfStream,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .device import DeviceLifetime
+from .device import Binding, DeviceLifetime
 from .errors import EndOfStream, FeatureError, FrameTimeout
 from .faults import FaultInjector
 from .frame import Frame
@@ -75,18 +75,6 @@ FEATURES: dict[str, Feature] = {
         Feature("AcquisitionFrameRate", float, 10.0, "Hz", 0.01, 10_000.0),
     )
 }
-
-
-@dataclass
-class Binding:
-    """Which source a camera is bound to and why (shown to the learner)."""
-
-    uri: str
-    reason: str = "requested"
-    detail: str = ""  # e.g. the error that made `auto` fall back
-
-    def __str__(self) -> str:
-        return f"{self.uri} ({self.reason})"
 
 
 class _Grab:

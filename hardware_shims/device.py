@@ -1,10 +1,24 @@
-"""What every device (camera, board, arm) shares: a lifetime, a context manager, a repr."""
+"""What every device (camera, board, arm) shares: its binding, a lifetime, a context manager,
+a repr."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from .errors import ShimError
+
+
+@dataclass
+class Binding:
+    """Which source a device is bound to and why (shown to the learner)."""
+
+    uri: str
+    reason: str = "requested"
+    detail: str = ""  # e.g. the error that made `auto` fall back
+
+    def __str__(self) -> str:
+        return f"{self.uri} ({self.reason})"
 
 
 class DeviceLifetime:

@@ -54,7 +54,7 @@ from __future__ import annotations
 import os
 
 from ..banner import show_binding
-from ..camera import Binding
+from ..device import Binding
 from ..errors import MalformedURIError
 from ..registry import ArmRegistry, arms
 from ..uri import ResourceURI, parse_uri

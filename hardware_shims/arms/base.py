@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
-from ..camera import Binding
-from ..device import DeviceLifetime
+from ..device import Binding, DeviceLifetime
 from ..errors import MalformedURIError
 from ..uri import ResourceURI, parse_uri
 from . import checks

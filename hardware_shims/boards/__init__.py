@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..banner import show_binding
-from ..camera import Binding
+from ..device import Binding
 from ..errors import ShimError
 from ..profiles import active_profile
 from ..registry import boards

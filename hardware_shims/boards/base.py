@@ -17,8 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..camera import Binding
-from ..device import DeviceLifetime
+from ..device import Binding, DeviceLifetime
 from ..errors import ShimError
 from ..uri import ResourceURI, parse_uri
 from .errors import ModelError

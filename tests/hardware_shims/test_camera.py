@@ -2,7 +2,8 @@ import time
 
 import pytest
 
-from hardware_shims.camera import FEATURES, Binding
+from hardware_shims.camera import FEATURES
+from hardware_shims.device import Binding
 from hardware_shims.errors import (
     DeviceLost,
     EndOfStream,
