@@ -12,22 +12,6 @@ from glob import glob
 from .registry import arms, boards, cameras
 
 # The Python module each backend needs; None: nothing beyond microfab itself.
-SDK_MODULES: dict[tuple[str, str], str | None] = {
-    ("camera", "replay"): "mcap",
-    ("camera", "file"): "cv2",
-    ("camera", "usb"): "cv2",
-    ("camera", "sim"): "hardware_shims.twin",
-    ("camera", "basler"): "pypylon",
-    ("camera", "genicam"): "harvesters",
-    ("camera", "aravis"): "gi",
-    ("board", "cpu"): "onnxruntime",
-    ("board", "cuda"): "onnxruntime",
-    ("board", "jetson"): "tensorrt",
-    ("board", "ascend"): "acl",  # or torch_npu for torch modules
-    ("board", "replay"): "onnxruntime",
-    ("arm", "sim"): "pybullet",
-    ("arm", "xarm"): "xarm",
-}
 
 
 @dataclass(frozen=True)
@@ -85,7 +69,7 @@ def probe_schemes() -> list[SchemeProbe]:
     rows = []
     for kind, registry in (("camera", cameras), ("board", boards), ("arm", arms)):
         for scheme in registry.schemes():
-            sdk = SDK_MODULES.get((kind, scheme))
+            sdk = registry.sdk_module(scheme)
             sdk_ok = _sdk_available(sdk)
             devices: list[str] = []
             lister = DEVICE_LISTERS.get((kind, scheme))

@@ -15,7 +15,7 @@ import importlib.metadata
 import re
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import ShimError, UnknownSchemeError
 from .uri import ResourceURI, parse_uri
@@ -28,26 +28,33 @@ FactorySpec = Factory | str | importlib.metadata.EntryPoint
 
 ENTRY_POINT_GROUP = "microfab.cameras"
 
+class Builtin(NamedTuple):
+    """A built-in backend: where its class lives and the SDK module it needs (probe checks it)."""
+
+    target: str
+    sdk: str | None
+
+
 # The one place built-in backends are declared, per device kind.
-BUILTINS: dict[str, str] = {
-    "replay": "hardware_shims.replay:ReplayCamera",
-    "file": "hardware_shims.file_source:FileCamera",
-    "usb": "hardware_shims.usb_source:UsbCamera",
-    "sim": "hardware_shims.sim_source:SimCamera",
-    "basler": "hardware_shims.basler_source:BaslerCamera",
-    "genicam": "hardware_shims.genicam_source:GenicamCamera",
-    "aravis": "hardware_shims.aravis_source:AravisCamera",
+BUILTINS: dict[str, Builtin] = {
+    "replay": Builtin("hardware_shims.replay:ReplayCamera", "mcap"),
+    "file": Builtin("hardware_shims.file_source:FileCamera", "cv2"),
+    "usb": Builtin("hardware_shims.usb_source:UsbCamera", "cv2"),
+    "sim": Builtin("hardware_shims.sim_source:SimCamera", "hardware_shims.twin"),
+    "basler": Builtin("hardware_shims.basler_source:BaslerCamera", "pypylon"),
+    "genicam": Builtin("hardware_shims.genicam_source:GenicamCamera", "harvesters"),
+    "aravis": Builtin("hardware_shims.aravis_source:AravisCamera", "gi"),
 }
-BOARD_BUILTINS: dict[str, str] = {
-    "cpu": "hardware_shims.boards.cpu:CpuBoard",
-    "cuda": "hardware_shims.boards.cuda:CudaBoard",
-    "jetson": "hardware_shims.boards.jetson:JetsonBoard",
-    "ascend": "hardware_shims.boards.ascend:AscendBoard",
-    "replay": "hardware_shims.boards.replay:ReplayBoard",
+BOARD_BUILTINS: dict[str, Builtin] = {
+    "cpu": Builtin("hardware_shims.boards.cpu:CpuBoard", "onnxruntime"),
+    "cuda": Builtin("hardware_shims.boards.cuda:CudaBoard", "onnxruntime"),
+    "jetson": Builtin("hardware_shims.boards.jetson:JetsonBoard", "tensorrt"),
+    "ascend": Builtin("hardware_shims.boards.ascend:AscendBoard", "acl"),  # or torch_npu
+    "replay": Builtin("hardware_shims.boards.replay:ReplayBoard", "onnxruntime"),
 }
-ARM_BUILTINS: dict[str, str] = {
-    "sim": "hardware_shims.arms.sim:SimArm",
-    "xarm": "hardware_shims.arms.xarm:XArm",
+ARM_BUILTINS: dict[str, Builtin] = {
+    "sim": Builtin("hardware_shims.arms.sim:SimArm", "pybullet"),
+    "xarm": Builtin("hardware_shims.arms.xarm:XArm", "xarm"),
 }
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*$")
@@ -58,15 +65,20 @@ class DeviceRegistry:
 
     kind = "device"
     group = ""
-    builtin_specs: dict[str, str] = {}
+    builtin_specs: dict[str, Builtin] = {}
 
     def __init__(self, builtins: bool = True) -> None:
         self._specs: dict[str, FactorySpec] = {}
         self._entry_points_loaded = False
         self._lock = threading.Lock()
         if builtins:
-            for scheme, target in self.builtin_specs.items():
-                self.register(scheme, target)
+            for scheme, builtin in self.builtin_specs.items():
+                self.register(scheme, builtin.target)
+
+    def sdk_module(self, scheme: str) -> str | None:
+        """The SDK module a built-in scheme needs (None: unknown, e.g. a third-party backend)."""
+        builtin = self.builtin_specs.get(scheme)
+        return builtin.sdk if builtin else None
 
     def register(self, scheme: str, factory: FactorySpec, replace: bool = False) -> None:
         """Add a backend: a callable, or a lazy "package.module:attr" string."""
