@@ -10,14 +10,13 @@ source or session that needs them is opened.
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .banner import show_binding
+from .banner import show_binding  # noqa: F401  (public)
 from .camera import FEATURES, Camera
-from .device import Binding
+from .device import AutoChoice, Binding, open_device
 from .errors import (
     DeviceLost,
     EndOfStream,
@@ -45,9 +44,6 @@ __all__ = [
     "parse_uri", "record",
 ]
 
-#: Seconds a preferred live device gets to open before `auto` falls back.
-OPEN_TIMEOUT_S = float(os.environ.get("MICROFAB_OPEN_TIMEOUT_S", "3"))
-# Recorded sources never fall back: a missing session must be reported, not hidden.
 _RECORDED_SCHEMES = {"replay", "file"}
 
 
@@ -61,17 +57,11 @@ def __getattr__(name: str) -> Any:
 
 
 def open_camera(uri: str | ResourceURI = "auto", **features: Any) -> Camera:
-    """Open a camera by URI (or `auto`), apply GenICam `features`, print the binding.
+    """Open a camera by URI (or `auto`), apply GenICam `features`, show the binding once.
 
     Example: open_camera("replay://orientation/sample", ExposureTime=1200.0)
     """
-    parsed = parse_uri(uri)
-    if parsed.is_auto:
-        camera, reason, detail = _open_auto()
-    else:
-        camera, reason, detail = cameras.open(parsed), "requested", ""
-    camera.binding = Binding(str(camera.uri), reason, detail)
-    show_binding("camera", camera.binding, fallback=bool(detail))
+    camera = open_device(cameras, uri, _auto_camera)
     try:
         for name, value in features.items():
             camera.set(name, value)
@@ -81,22 +71,11 @@ def open_camera(uri: str | ResourceURI = "auto", **features: Any) -> Camera:
     return camera
 
 
-def _open_auto() -> tuple[Camera, str, str]:
+def _auto_camera() -> AutoChoice:
     profile, preferred, why = preferred_camera()
-    uri = parse_uri(preferred)
-    if uri.scheme in _RECORDED_SCHEMES or preferred == profile.fallback:
-        return cameras.open(uri), why, ""
-    if uri.scheme not in cameras:
-        reason = f"{uri.scheme}:// not registered yet, {why}"
-        detail = f"no backend for {uri.scheme}://; known: {', '.join(cameras.schemes())}"
-    else:
-        try:
-            return cameras.open_within(uri, OPEN_TIMEOUT_S), why, ""
-        except Exception as exc:  # any driver failure means: use the recording
-            silent = not isinstance(exc, ShimError) or isinstance(exc, DeviceLost | FrameTimeout)
-            reason = f"no device answered at {preferred}" if silent else f"{preferred} unavailable"
-            detail = f"{type(exc).__name__}: {exc}"
-    return cameras.open(profile.fallback), reason, detail
+    # recorded sources never fall back: a missing session must be reported, not hidden
+    return AutoChoice(preferred, why, profile.fallback,
+                      certain=parse_uri(preferred).scheme in _RECORDED_SCHEMES)
 
 
 def record(

@@ -26,6 +26,7 @@ class Profile:
     fallback: str  # recorded session used when the camera is unavailable
     description: str = ""
     board: str = "cpu://"  # preferred edge board for open_board("auto")
+    arm: str = "sim://xarm6"  # preferred arm for open_arm("auto"): the twin unless a lab says
 
 
 PROFILES: dict[str, Profile] = {

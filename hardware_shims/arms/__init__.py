@@ -53,9 +53,9 @@ from __future__ import annotations
 
 import os
 
-from ..banner import show_binding
-from ..device import Binding
+from ..device import AutoChoice, open_device
 from ..errors import MalformedURIError
+from ..profiles import active_profile
 from ..registry import ArmRegistry, arms
 from ..uri import ResourceURI, parse_uri
 from .base import Arm
@@ -78,32 +78,23 @@ __all__ = [
     "ArmStopped", "ArmTimeout", "ArmUnreachable", "Pose", "arms", "open_arm",
 ]
 
-#: The arm `auto` uses when $MICROFAB_ARM is unset, and falls back to.
+#: The arm `auto` falls back to (and the profiles prefer, unless a lab sets MICROFAB_ARM).
 DEFAULT_ARM = "sim://xarm6"
 ARM_ENV = "MICROFAB_ARM"
-#: Seconds a real arm gets to answer before `auto` falls back to the simulator.
-OPEN_TIMEOUT_S = float(os.environ.get("MICROFAB_ARM_OPEN_TIMEOUT_S", "3"))
-
-
 def open_arm(uri: str | ResourceURI = "auto") -> Arm:
-    """Open an arm by URI (or `auto`) and print which one was bound and why.
+    """Open an arm by URI (or `auto`) and show which one was bound and why, once.
 
     Example: open_arm("sim://xarm6?seed=1") prints `arm: sim://xarm6?seed=1 (requested)`.
     """
-    parsed = parse_uri(uri)
-    if parsed.is_auto:
-        arm, reason, detail = _open_auto()
-    else:
-        arm, reason, detail = arms.open(parsed), "requested", ""
-    arm.binding = Binding(str(arm.uri), reason, detail)
-    show_binding("arm", arm.binding, fallback=bool(detail))
-    return arm
+    return open_device(arms, uri, _auto_arm)
 
 
-def _open_auto() -> tuple[Arm, str, str]:
+def _auto_arm() -> AutoChoice:
     wanted = os.environ.get(ARM_ENV, "").strip()
     if not wanted or wanted == "auto":
-        return arms.open(DEFAULT_ARM), "default", ""
+        profile = active_profile()
+        return AutoChoice(profile.arm, f"profile {profile.name}", DEFAULT_ARM,
+                          certain=profile.arm == DEFAULT_ARM)
     try:
         uri = parse_uri(wanted)
     except MalformedURIError as exc:  # a malformed setting is reported, not papered over
@@ -111,12 +102,4 @@ def _open_auto() -> tuple[Arm, str, str]:
             f"{ARM_ENV}={wanted!r} is not an arm URI ({exc}); set it to e.g. "
             f"'xarm://192.168.1.185' or '{DEFAULT_ARM}', or unset it"
         ) from None
-    if uri.scheme == "sim":
-        return arms.open(uri), ARM_ENV, ""
-    try:
-        return arms.open_within(uri, OPEN_TIMEOUT_S), ARM_ENV, ""
-    except Exception as exc:  # any driver failure means: practise on the simulator
-        detail = f"{type(exc).__name__}: {exc}"
-        return arms.open(DEFAULT_ARM), f"no arm answered at {wanted}", detail
-
-
+    return AutoChoice(wanted, ARM_ENV, DEFAULT_ARM, certain=uri.scheme == "sim")

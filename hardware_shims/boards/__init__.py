@@ -20,8 +20,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..banner import show_binding
-from ..device import Binding
+from ..device import AutoChoice, open_device
 from ..errors import ShimError
 from ..profiles import active_profile
 from ..registry import boards
@@ -69,28 +68,17 @@ def preferred_board(env: Mapping[str, str] | None = None) -> tuple[str, str]:
 
 
 def open_board(uri: str | ResourceURI = "auto") -> Board:
-    """Open a board by URI (or `auto`) and print one line saying which and why."""
-    parsed = parse_uri(uri)
-    if parsed.is_auto:
-        board, why, detail = _open_auto()
-    else:
-        board, why, detail = boards.open(parsed), "requested", ""
-    board.binding = Binding(str(board.uri), f"{board.latency_kind} latency; {why}", detail)
-    show_binding("board", board.binding, fallback=bool(detail))
-    return board
+    """Open a board by URI (or `auto`) and show which and why, once."""
+    return open_device(boards, uri, _auto_board,
+                       lambda board, why: f"{board.latency_kind} latency; {why}")
 
 
-def _open_auto() -> tuple[Board, str, str]:
+def _auto_board() -> AutoChoice:
     preferred, why = preferred_board()
     uri = parse_uri(preferred)
     if uri.is_auto:
         raise ShimError(f"{BOARD_ENV}=auto cannot choose itself; set a URI such as cpu://")
-    try:
-        return boards.open(uri), why, ""
-    except BoardUnavailable as exc:
-        fallback = FALLBACKS.get(uri.scheme)
-        if fallback is None:
-            raise
-        if "precision" in uri.params and fallback.startswith("replay://"):
-            fallback += f"?precision={uri.params['precision']}"  # estimate what was asked for
-        return boards.open(fallback), exc.missing, str(exc)
+    fallback = FALLBACKS.get(uri.scheme)
+    if fallback and "precision" in uri.params and fallback.startswith("replay://"):
+        fallback += f"?precision={uri.params['precision']}"  # estimate what was asked for
+    return AutoChoice(preferred, why, fallback, certain=uri.scheme in ("cpu", "replay"))

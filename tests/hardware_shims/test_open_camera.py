@@ -5,7 +5,7 @@ import threading
 import pytest
 
 import hardware_shims
-from hardware_shims import SessionReader, open_camera, record
+from hardware_shims import SessionReader, device, open_camera, record
 from hardware_shims.errors import DeviceLost, FeatureError, UnknownSchemeError
 from hardware_shims.replay import ReplayCamera
 
@@ -63,12 +63,12 @@ def test_auto_falls_back_when_the_device_fails(monkeypatch, register, capsys):
     register("usb", no_camera)
     with open_camera() as cam:
         assert "DeviceLost" in cam.binding.detail
-    assert _lines(capsys) == [f"camera: {SAMPLE} (no device answered at usb://0)"]
+    assert _lines(capsys) == [f"camera: {SAMPLE} (no camera answered at usb://0)"]
 
 
 def test_auto_falls_back_when_the_device_hangs(monkeypatch, register, capsys):
     monkeypatch.setenv("MICROFAB_PROFILE", "lab-usb")
-    monkeypatch.setattr(hardware_shims, "OPEN_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(device, "OPEN_TIMEOUT_S", 0.2)
     release = threading.Event()
 
     def hanging(uri):
@@ -81,7 +81,7 @@ def test_auto_falls_back_when_the_device_hangs(monkeypatch, register, capsys):
             pass
     finally:
         release.set()
-    assert _lines(capsys) == [f"camera: {SAMPLE} (no device answered at usb://0)"]
+    assert _lines(capsys) == [f"camera: {SAMPLE} (no camera answered at usb://0)"]
 
 
 def test_camera_env_override(monkeypatch, capsys, session_path):

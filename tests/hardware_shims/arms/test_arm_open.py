@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-import hardware_shims.arms as arms_pkg
+from hardware_shims import device
 from hardware_shims.arms import ArmError, open_arm
 from hardware_shims.arms.sim import SimArm
 from hardware_shims.arms.xarm import XArm
@@ -33,7 +33,7 @@ def test_requested_uri_prints_one_binding_line(capsys):
 def test_auto_without_env_opens_the_simulator(capsys):
     with open_arm() as arm:
         assert isinstance(arm, SimArm)
-    assert _lines(capsys) == ["arm: sim://xarm6 (default)"]
+    assert _lines(capsys) == ["arm: sim://xarm6 (profile replay)"]
 
 
 def test_auto_follows_microfab_arm(monkeypatch, capsys):
@@ -57,12 +57,12 @@ def test_auto_falls_back_to_the_sim_without_the_sdk(monkeypatch, capsys):
     with open_arm() as arm:
         assert isinstance(arm, SimArm)
         assert "pip install xarm-python-sdk" in arm.binding.detail
-    assert _lines(capsys) == [f"arm: sim://xarm6 (no arm answered at {REAL})"]
+    assert _lines(capsys) == [f"arm: sim://xarm6 ({REAL} unavailable)"]  # the SDK says why
 
 
 def test_auto_falls_back_when_the_arm_hangs(monkeypatch, register, capsys):
     monkeypatch.setenv("MICROFAB_ARM", "hang://cell3")
-    monkeypatch.setattr(arms_pkg, "OPEN_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(device, "OPEN_TIMEOUT_S", 0.2)
     release = threading.Event()
 
     def hanging(uri):

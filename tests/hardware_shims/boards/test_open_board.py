@@ -117,3 +117,24 @@ def test_board_env_set_to_auto_is_refused(monkeypatch):
     monkeypatch.setenv("MICROFAB_BOARD", "auto")
     with pytest.raises(Exception, match="cannot choose itself"):
         open_board()
+
+
+def test_auto_opens_a_board_under_the_watchdog_like_any_device(monkeypatch):
+    import threading
+    import time
+
+    from hardware_shims import device
+    from hardware_shims.errors import DeviceLost
+    from hardware_shims.registry import boards
+
+    release = threading.Event()
+    monkeypatch.setitem(boards._specs, "stuck", lambda uri: release.wait(30))
+    monkeypatch.setattr(device, "OPEN_TIMEOUT_S", 0.2)
+    monkeypatch.setenv("MICROFAB_BOARD", "stuck://npu0")
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeviceLost, match="did not answer"):
+            open_board()  # no stand-in for an unknown board: reported, after the watchdog
+    finally:
+        release.set()
+    assert time.monotonic() - started < 5
