@@ -19,7 +19,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import cv2  # noqa: E402
 
-from hardware_shims.importers import import_dataset  # noqa: E402
+from hardware_shims.recording.importers import import_dataset  # noqa: E402
 
 cv2.setNumThreads(1)
 DEFAULT_ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "magnetic-tile"

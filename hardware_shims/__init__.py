@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .banner import show_binding  # noqa: F401  (public)
-from .camera import FEATURES, Camera
+from .cameras.base import FEATURES, Camera
 from .device import AutoChoice, Binding, open_device
 from .errors import (
     DeviceLost,
@@ -34,7 +34,7 @@ from .registry import CameraRegistry, cameras
 from .uri import ResourceURI, parse_uri
 
 if TYPE_CHECKING:
-    from .session import SessionReader, SessionWriter
+    from .recording.session import SessionReader, SessionWriter
 
 __all__ = [
     "FEATURES", "PROFILES", "Binding", "Camera", "CameraRegistry", "DeviceLost",
@@ -50,7 +50,7 @@ _RECORDED_SCHEMES = {"replay", "file"}
 def __getattr__(name: str) -> Any:
     # Session classes pull in cv2 and mcap; load them on first use only.
     if name in ("SessionReader", "SessionWriter"):
-        from . import session
+        from .recording import session
 
         return getattr(session, name)
     raise AttributeError(f"module 'hardware_shims' has no attribute {name!r}")
@@ -84,7 +84,7 @@ def record(
     """Read `frames` frames from any camera and save them as a session at `out`."""
     from tqdm.auto import tqdm  # deferred: only recording needs it
 
-    from .session import SessionWriter
+    from .recording.session import SessionWriter
 
     if frames < 1:
         raise ValueError(f"frames must be >= 1, got {frames}")

@@ -37,7 +37,7 @@ def _usb_devices() -> list[str]:
 
 
 def _replay_sessions() -> list[str]:
-    from .replay import available_sessions
+    from .cameras.replay import available_sessions
 
     return [f"replay://{name}" for name in available_sessions()]
 

@@ -21,7 +21,7 @@ from .errors import ShimError, UnknownSchemeError
 from .uri import ResourceURI, parse_uri
 
 if TYPE_CHECKING:
-    from .camera import Camera
+    from .cameras.base import Camera
 
 Factory = Callable[[ResourceURI], "Camera"]
 FactorySpec = Factory | str | importlib.metadata.EntryPoint
@@ -37,13 +37,13 @@ class Builtin(NamedTuple):
 
 # The one place built-in backends are declared, per device kind.
 BUILTINS: dict[str, Builtin] = {
-    "replay": Builtin("hardware_shims.replay:ReplayCamera", "mcap"),
-    "file": Builtin("hardware_shims.file_source:FileCamera", "cv2"),
-    "usb": Builtin("hardware_shims.usb_source:UsbCamera", "cv2"),
-    "sim": Builtin("hardware_shims.sim_source:SimCamera", "hardware_shims.twin"),
-    "basler": Builtin("hardware_shims.basler_source:BaslerCamera", "pypylon"),
-    "genicam": Builtin("hardware_shims.genicam_source:GenicamCamera", "harvesters"),
-    "aravis": Builtin("hardware_shims.aravis_source:AravisCamera", "gi"),
+    "replay": Builtin("hardware_shims.cameras.replay:ReplayCamera", "mcap"),
+    "file": Builtin("hardware_shims.cameras.file:FileCamera", "cv2"),
+    "usb": Builtin("hardware_shims.cameras.usb:UsbCamera", "cv2"),
+    "sim": Builtin("hardware_shims.cameras.sim:SimCamera", "hardware_shims.twin"),
+    "basler": Builtin("hardware_shims.cameras.basler:BaslerCamera", "pypylon"),
+    "genicam": Builtin("hardware_shims.cameras.genicam:GenicamCamera", "harvesters"),
+    "aravis": Builtin("hardware_shims.cameras.aravis:AravisCamera", "gi"),
 }
 BOARD_BUILTINS: dict[str, Builtin] = {
     "cpu": Builtin("hardware_shims.boards.cpu:CpuBoard", "onnxruntime"),

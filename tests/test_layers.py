@@ -39,12 +39,13 @@ def test_the_contracts_hold():
 
 
 @pytest.mark.parametrize("importer, line", [
-    ("hardware_shims/camera.py", "import autograder.jobs"),  # shims know nothing of the grader
+    ("hardware_shims/cameras/base.py", "import autograder.jobs"),  # shims: nothing of the grader
     ("autograder/gate.py", "import microfab.cli"),  # the grader knows nothing of the CLI
     ("autograder/gate.py", "import microfab_book.build"),  # nor of the book
     ("microfab_book/build.py", "import microfab.cli"),  # the book sits under the CLI
     ("course_units/catalogue.py", "from autograder import course"),
-    ("hardware_shims/datasets.py", "from hardware_shims.importers import elpv"),  # a cycle
+    ("hardware_shims/recording/datasets.py",
+     "from hardware_shims.recording.importers import elpv"),  # a cycle
 ])
 def test_a_forbidden_import_breaks_a_contract(copy, importer, line):
     path = copy / importer

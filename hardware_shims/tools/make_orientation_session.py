@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from hardware_shims.frame import Frame
-from hardware_shims.session import SessionWriter
+from hardware_shims.recording.session import SessionWriter
 
 SEED = 20240611
 WIDTH, HEIGHT = 640, 480

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from hardware_shims.sim_source import station_config
+from hardware_shims.cameras.sim import station_config
 from hardware_shims.twin import render_part
 from hardware_shims.uri import parse_uri
 
@@ -76,7 +76,7 @@ def pixel_digest(frames) -> str:
 
 def write_line(line: Line, path: Path, progress: bool = True, record_seed: bool = True) -> dict:
     """Render `line` into the session file `path`; its frame count and pixel checksum."""
-    from hardware_shims.session import SessionWriter
+    from hardware_shims.recording.session import SessionWriter
 
     frames = list(tqdm(render_line(line), total=line.parts, desc=line.name,
                        disable=not progress, unit="part"))

@@ -30,7 +30,7 @@ def _fail(action: str, message: object) -> int:
 
 def run_import(args) -> int:
     from hardware_shims.errors import ShimError
-    from hardware_shims.importers import LAYOUTS, SkippedItemsWarning, import_dataset
+    from hardware_shims.recording.importers import LAYOUTS, SkippedItemsWarning, import_dataset
 
     importer = LAYOUTS[args.layout]
     if args.dir is None and importer.needs_root:
@@ -55,8 +55,8 @@ def run_import(args) -> int:
 
 
 def run_fetch(args) -> int:
-    from hardware_shims.datasets import fetch, lookup
     from hardware_shims.errors import ShimError
+    from hardware_shims.recording.datasets import fetch, lookup
 
     try:
         info = lookup(args.name)
@@ -72,7 +72,7 @@ def run_fetch(args) -> int:
 
 
 def run_list(args) -> int:
-    from hardware_shims.datasets import DATA_HUB
+    from hardware_shims.recording.datasets import DATA_HUB
 
     for info in DATA_HUB.values():
         source = f"pip install {info.pip}" if info.pip else info.url
@@ -87,7 +87,7 @@ def run_list(args) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from hardware_shims.importers import LAYOUTS
+    from hardware_shims.recording.importers import LAYOUTS
 
     parser = sub.add_parser("data", help="import public defect data sets as sessions",
                             description="Public defect data sets: download them, and turn "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from autograder.held_back import course_seed, ensure_held_back, held_back_dir
+from hardware_shims.cameras.replay import SESSIONS_PATH_ENV, available_sessions, resolve_session
 from hardware_shims.errors import SessionError
-from hardware_shims.replay import SESSIONS_PATH_ENV, available_sessions, resolve_session
 
 
 def test_the_project_ships_no_held_back_line(monkeypatch):

@@ -7,11 +7,11 @@ import threading
 import numpy as np
 import pytest
 
-from hardware_shims.camera import Camera
+from hardware_shims.cameras.base import Camera
 from hardware_shims.errors import EndOfStream
 from hardware_shims.frame import Frame
+from hardware_shims.recording.session import SessionWriter
 from hardware_shims.registry import cameras
-from hardware_shims.session import SessionWriter
 
 
 @pytest.fixture(autouse=True)

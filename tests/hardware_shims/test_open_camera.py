@@ -6,8 +6,8 @@ import pytest
 
 import hardware_shims
 from hardware_shims import SessionReader, device, open_camera, record
+from hardware_shims.cameras.replay import ReplayCamera
 from hardware_shims.errors import DeviceLost, FeatureError, UnknownSchemeError
-from hardware_shims.replay import ReplayCamera
 
 SAMPLE = "replay://orientation/sample"
 
@@ -33,7 +33,7 @@ def test_auto_falls_back_when_sim_is_not_registered(monkeypatch, capsys):
 
 
 def test_auto_falls_back_when_the_twin_is_unavailable(monkeypatch, capsys):
-    from hardware_shims import sim_source
+    from hardware_shims.cameras import sim as sim_source
     from hardware_shims.errors import ShimError
 
     def no_twin():

@@ -1,8 +1,8 @@
 import pytest
 
+from hardware_shims.cameras.replay import resolve_session
 from hardware_shims.errors import ProfileError
 from hardware_shims.profiles import PROFILES, active_profile, preferred_camera
-from hardware_shims.replay import resolve_session
 from hardware_shims.uri import parse_uri
 
 

@@ -3,9 +3,9 @@ import importlib.metadata
 import pytest
 
 from hardware_shims import registry as registry_module
+from hardware_shims.cameras.replay import ReplayCamera
 from hardware_shims.errors import ShimError, UnknownSchemeError
 from hardware_shims.registry import CameraRegistry, cameras
-from hardware_shims.replay import ReplayCamera
 
 EP_GROUP = "microfab.cameras"
 
@@ -58,13 +58,13 @@ def test_lazy_target_is_imported_only_on_get():
 
 def test_lazy_target_resolves_to_the_class():
     reg = CameraRegistry(builtins=False)
-    reg.register("rp", "hardware_shims.replay:ReplayCamera")
+    reg.register("rp", "hardware_shims.cameras.replay:ReplayCamera")
     assert reg.get("rp") is ReplayCamera
 
 
 def test_entry_point_scheme_is_found(monkeypatch):
     ep = importlib.metadata.EntryPoint(
-        name="twin", value="hardware_shims.replay:ReplayCamera", group=EP_GROUP
+        name="twin", value="hardware_shims.cameras.replay:ReplayCamera", group=EP_GROUP
     )
     _entry_points(monkeypatch, ep)
     assert CameraRegistry().get("twin") is ReplayCamera
@@ -88,7 +88,7 @@ def test_entry_points_are_read_once(monkeypatch):
 
 def test_builtin_wins_over_entry_point_of_same_name(monkeypatch):
     ep = importlib.metadata.EntryPoint(
-        name="replay", value="hardware_shims.file_source:FileCamera", group=EP_GROUP
+        name="replay", value="hardware_shims.cameras.file:FileCamera", group=EP_GROUP
     )
     _entry_points(monkeypatch, ep)
     reg = CameraRegistry()

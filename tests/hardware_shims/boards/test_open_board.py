@@ -128,7 +128,12 @@ def test_auto_opens_a_board_under_the_watchdog_like_any_device(monkeypatch):
     from hardware_shims.registry import boards
 
     release = threading.Event()
-    monkeypatch.setitem(boards._specs, "stuck", lambda uri: release.wait(30))
+
+    def stuck(uri):
+        release.wait(30)
+        raise DeviceLost(f"{uri} was released by the test")
+
+    monkeypatch.setitem(boards._specs, "stuck", stuck)
     monkeypatch.setattr(device, "OPEN_TIMEOUT_S", 0.2)
     monkeypatch.setenv("MICROFAB_BOARD", "stuck://npu0")
     started = time.monotonic()

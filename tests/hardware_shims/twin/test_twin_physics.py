@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from hardware_shims.sim_source import station_config
+from hardware_shims.cameras.sim import station_config
 from hardware_shims.twin import render_part
 from hardware_shims.uri import parse_uri
 

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from hardware_shims.datasets import DATA_HUB, DatasetInfo
+from hardware_shims.recording.datasets import DATA_HUB, DatasetInfo
 from microfab.commands import data as data_cmd
 
 

@@ -1,0 +1,2 @@
+"""Recorded data: the session format (MCAP), public data sets, and importers that turn them
+into sessions."""
