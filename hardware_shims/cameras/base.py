@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 
 from ..device import Binding, DeviceLifetime
 from ..errors import EndOfStream, FeatureError, FrameTimeout
-from ..faults import FaultInjector
-from ..frame import Frame
+from ..faults import FaultInjector, FaultPlan
+from ..frame import Frame, convert_pixel_format
 from ..uri import ResourceURI, parse_uri
 
 
@@ -104,6 +104,10 @@ class Camera(DeviceLifetime):
     honoured: ClassVar[frozenset[str]] = frozenset()
     #: False for sources that return at once (files, replay): no watchdog thread needed.
     grab_may_block: ClassVar[bool] = True
+    #: Recorded and simulated sources inject the faults their URI asks for (drop=, timeout=...).
+    injects_faults: ClassVar[bool] = False
+    #: Sources whose PixelFormat is converted here, in software, after each grab.
+    software_pixel_format: ClassVar[bool] = False
 
     def __init__(self, uri: str | ResourceURI) -> None:
         self.uri = parse_uri(uri)
@@ -116,6 +120,9 @@ class Camera(DeviceLifetime):
         self._closed = False
         #: Injected faults (replay://, sim:// with drop=, timeout=, ...); None for live devices.
         self.faults: FaultInjector | None = None
+        if self.injects_faults:
+            plan = FaultPlan.from_uri(self.uri)
+            self.faults = FaultInjector(plan, self.uri) if plan else None
 
     # --- what a backend implements -------------------------------------------------
     def _grab(self, timeout_s: float) -> Frame:
@@ -146,6 +153,8 @@ class Camera(DeviceLifetime):
             raise
         if not isinstance(frame, Frame):
             raise TypeError(f"{type(self).__name__}._grab returned {frame!r}, not a Frame")
+        if self.software_pixel_format and "PixelFormat" in self._values:
+            frame.image = convert_pixel_format(frame.image, self._values["PixelFormat"])
         if self._unhonoured:
             # Never drop a setting silently: the frame says what was asked but not done.
             frame.extra["unhonoured"] = {

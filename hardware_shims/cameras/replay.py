@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EndOfStream, MalformedURIError, SessionError
-from ..faults import FAULT_PARAMS, FaultInjector, FaultPlan
-from ..frame import Frame, convert_pixel_format
+from ..faults import FAULT_PARAMS
+from ..frame import Frame
 from ..recording.session import SessionReader
 from ..uri import ResourceURI
 from .base import Camera
@@ -62,14 +62,13 @@ class ReplayCamera(Camera):
     """Frames from a session file, in order, with their recorded metadata."""
 
     # Converting Mono8 <-> BGR8 is what a camera would do; exposure cannot be redone.
+    injects_faults = software_pixel_format = True
     honoured = frozenset({"PixelFormat"})
     grab_may_block = False
 
     def __init__(self, uri: str | ResourceURI) -> None:
         super().__init__(uri)
         self.uri.check_params({"loop", "start"} | FAULT_PARAMS)
-        plan = FaultPlan.from_uri(self.uri)
-        self.faults = FaultInjector(plan, self.uri) if plan else None
         self.loop = self.uri.param_bool("loop", False)
         self.start = self.uri.param_int("start", 0)
         self.session_path = resolve_session(self.uri.path)
@@ -109,8 +108,6 @@ class ReplayCamera(Camera):
         self._last = frame
         frame.extra["recorded_source"] = frame.source
         frame.source = str(self.uri)
-        if "PixelFormat" in self._values:
-            frame.image = convert_pixel_format(frame.image, self._values["PixelFormat"])
         return frame
 
     def _current(self, name: str) -> Any:

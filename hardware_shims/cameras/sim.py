@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import EndOfStream, FeatureError, MalformedURIError, ShimError
-from ..faults import FAULT_PARAMS, FaultInjector, FaultPlan
-from ..frame import Frame, convert_pixel_format
+from ..faults import FAULT_PARAMS
+from ..frame import Frame
 from ..uri import ResourceURI
 from .base import Camera
 
@@ -132,14 +132,13 @@ def load_renderer():
 class SimCamera(Camera):
     """Renders one part per read, deterministically from (config, seed, part index)."""
 
+    injects_faults = software_pixel_format = True
     honoured = frozenset({"ExposureTime", "Gain", "Width", "Height", "PixelFormat"})
     grab_may_block = False
 
     def __init__(self, uri: str | ResourceURI) -> None:
         super().__init__(uri)
         self.config = station_config(self.uri)
-        plan = FaultPlan.from_uri(self.uri)
-        self.faults = FaultInjector(plan, self.uri) if plan else None
         self._render = load_renderer()
         self._next_part = 0
 
@@ -162,6 +161,4 @@ class SimCamera(Camera):
             raise EndOfStream(f"{self.uri} rendered its {self.config.parts} parts")
         frame = self._render(self.config, self._next_part)
         self._next_part += 1
-        if "PixelFormat" in self._values:
-            frame.image = convert_pixel_format(frame.image, self._values["PixelFormat"])
         return frame
