@@ -243,34 +243,19 @@ def main(argv: list[str] | None = None) -> int:
     inner = _inner_connection(args.connection_file, link_dir)
     kernel = [sys.executable, "-m", "lab_kernels.boot", CONNECTION]
     as_root = os.geteuid() == 0
-    info = os.open(policy.info_path.with_suffix(".tmp"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                   0o600)
-    # bubblewrap writes its report when the sandbox exists; the rename makes it appear whole
-    command = bwrap_command(policy, kernel, as_root, str(inner), info)
-    log = os.open(link_dir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    # bubblewrap writes its report (the sandbox's pid) here once the sandbox exists
+    info = os.open(policy.info_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.set_inheritable(info, True)
-    process = subprocess.Popen(command, pass_fds=(info,), stdin=subprocess.DEVNULL,
-                               stdout=log, stderr=log)
-    os.close(info)
-    _publish_info(policy, process)
-    return process.wait()
-
-
-def _publish_info(policy: SandboxPolicy, process: subprocess.Popen) -> None:
-    """Move bubblewrap's report into place as soon as it is complete."""
-    import time
-
-    partial = policy.info_path.with_suffix(".tmp")
-    while process.poll() is None:
-        try:
-            json.loads(partial.read_text())
-        except (OSError, ValueError):
-            time.sleep(0.005)
-            continue
-        partial.rename(policy.info_path)
-        return
+    command = bwrap_command(policy, kernel, as_root, str(inner), info)
+    # the kernel's own console output (start-up banner, crashes) goes to a log, not the grader's
+    log = os.open(link_dir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    # exec, not a child: this process's death signal (set above) then covers bubblewrap itself,
+    # and bubblewrap's --die-with-parent covers the sandbox, with no window in between
+    os.execv(command[0], command)
+    return 127
 
 
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     sys.exit(main())
