@@ -14,7 +14,6 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .banner import show_binding  # noqa: F401  (public)
 from .cameras.base import FEATURES, Camera
 from .device import AutoChoice, Binding, open_device
 from .errors import (
