@@ -1,8 +1,9 @@
 """The notebook gate: a unit passes when its lesson runs and its lab grading tells right from wrong.
 
-For every unit: the lesson executes (papermill); the lab's source scores full marks and its student
-release scores zero through real nbgrader; and each graded test fails when some single solution is
-replaced by its stub (a test that never fails is vacuous, a solution no test notices is untested).
+For every unit: the lesson executes (`lab_kernels.run`); the lab's source scores full marks and
+its student release scores zero through real nbgrader; and each graded test fails when some
+single solution is replaced by its stub (a test that never fails is vacuous, a solution no test
+notices is untested).
 """
 
 from __future__ import annotations
@@ -20,17 +21,12 @@ import nbformat
 from autograder.course import CellScore, NbgraderCourse
 from autograder.held_back import ensure_held_back
 from autograder.lesson_run import run_lesson
-from autograder.profile_env import notebook_env
 from autograder.stubs import stub_one
 from course_units.catalogue import Unit
 from course_units.errors import UnitFormatError
-from course_units.notebooks import (
-    check_lab,
-    check_lesson,
-    graded_test_ids,
-    read_notebook,
-    solution_ids,
-)
+from course_units.notebooks import check_lab, check_lesson, read_notebook
+from lab_kernels.cells import answer_ids, test_ids
+from lab_kernels.run import RunEnv, cell_failures
 
 # The gate's own held-back lines: fixed, so that its verdicts repeat (courses draw their own).
 GATE_SEED = 9001
@@ -65,13 +61,8 @@ def _test_errors(notebook_path: Path) -> dict[str, str]:
     if not notebook_path.exists():
         return {}
     notebook = nbformat.read(str(notebook_path), as_version=4)
-    errors = {}
-    for cell in notebook.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for output in cell.get("outputs", []):
-            if grade_id and output.get("output_type") == "error":
-                errors[grade_id] = f"{output['ename']}: {output['evalue']}"
-    return errors
+    return {failure.grade_id: f"{failure.ename}: {failure.evalue}"
+            for failure in cell_failures(notebook) if failure.grade_id}
 
 
 def _total(scores: list[CellScore]) -> tuple[float, float]:
@@ -99,7 +90,7 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
     release = course.generate_assignment(unit.id)
     course.submit(unit.id, "source", lab)
     course.submit(unit.id, "release", release)
-    for solution in solution_ids(lab):
+    for solution in answer_ids(lab):
         course.submit(unit.id, f"stub-{solution}", stub_one(lab, release, solution))
     jobs = _grade_all(course, unit, profile, fast)
     result.lab_s = jobs["source"].wall_s
@@ -124,13 +115,13 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
                                f"{', '.join(passing)}. Make each test check the student's result")
 
     failed_somewhere: set[str] = set()
-    for solution in solution_ids(lab):
+    for solution in answer_ids(lab):
         scores = course.scores(unit.id, f"stub-{solution}")
         failed = {s.grade_id for s in scores if s.score < s.max_score}
         failed_somewhere |= failed
         if not failed:
             result.untested_solutions.append(solution)
-    result.vacuous_tests = [t for t in graded_test_ids(lab) if t not in failed_somewhere]
+    result.vacuous_tests = [t for t in test_ids(lab) if t not in failed_somewhere]
     for test in result.vacuous_tests:
         result.problems.append(f"{lab_path} [test cell {test!r}]: vacuous test: it passes "
                                f"whichever solution is replaced by its stub. Assert on what the "
@@ -151,16 +142,16 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
         format_errors = check_lesson(lesson, unit.lesson_path) + check_lab(lab, unit.lab_path)
         if format_errors:
             raise UnitFormatError(format_errors)
-        with notebook_env(profile, fast):
-            run = run_lesson(unit.lesson_path, workdir, fast=fast, timeout_s=unit.ci_budget_s)
-            result.lesson_s = run.wall_s
-            if not run.ok:
-                result.problems.append(run.error)
-            shutil.rmtree(workdir / "course", ignore_errors=True)  # a fresh gradebook each run
-            course = NbgraderCourse(workdir / "course", f"gate-{unit.id}", unit.ci_budget_s)
-            ensure_held_back(course.root, GATE_SEED)
-            course.add_source(unit.id, lab)
-            _judge_lab(result, course, unit, lab, unit.lab_path, profile, fast)
+        run = run_lesson(unit.lesson_path, workdir, RunEnv(profile, fast),
+                         timeout_s=unit.ci_budget_s)
+        result.lesson_s = run.wall_s
+        if not run.ok:
+            result.problems.append(run.error)
+        shutil.rmtree(workdir / "course", ignore_errors=True)  # a fresh gradebook each run
+        course = NbgraderCourse(workdir / "course", f"gate-{unit.id}", unit.ci_budget_s)
+        ensure_held_back(course.root, GATE_SEED)
+        course.add_source(unit.id, lab)
+        _judge_lab(result, course, unit, lab, unit.lab_path, profile, fast)
     except UnitFormatError as exc:
         result.problems.extend(str(e) for e in exc.errors)
     except Exception as exc:  # the gate reports, whatever went wrong, and goes on to the next unit

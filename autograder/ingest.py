@@ -22,6 +22,7 @@ from traitlets.config import Config
 from autograder.course import run_nbgrader
 from autograder.jobs import WORK_DIR, JobResult, scratch_dir
 from autograder.submission import TIMESTAMP
+from lab_kernels.cells import is_graded
 
 EXECUTED = f"{WORK_DIR}/executed"
 LOG = "grading-log.jsonl"
@@ -49,8 +50,7 @@ def _writer_config() -> Config:
 def _failed_stand_in(release: NotebookNode, reason: str) -> NotebookNode:
     """The student release with every graded test failing for `reason`: scores zero, says why."""
     for cell in release.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade"):
+        if cell.cell_type == "code" and is_graded(cell):
             cell.outputs = [NotebookNode(output_type="error", ename="SubmissionNotGraded",
                                          evalue=reason, traceback=[f"SubmissionNotGraded: "
                                                                    f"{reason}"])]

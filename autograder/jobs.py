@@ -157,15 +157,10 @@ def grading_incidents(executed_dir: Path) -> list[str]:
 
 def _first_errors(notebook, most: int = 2) -> list[str]:
     """The first errors raised outside the test cells: usually why the tests failed."""
-    from autograder.trusted.execute import is_test
     from autograder.trusted.student_kernel import STOP_ENAME
+    from lab_kernels.cells import is_test
+    from lab_kernels.run import cell_failures
 
-    errors = []
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code" or is_test(cell):
-            continue
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error" and output.get("ename") != STOP_ENAME:
-                where = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell {index}"
-                errors.append(f"{where} raised {output['ename']}: {output['evalue'][:150]}")
-    return errors[:most]
+    untested = [i for i, cell in enumerate(notebook.cells) if not is_test(cell)]
+    return [failure.describe() for failure in cell_failures(notebook, untested)
+            if failure.ename != STOP_ENAME][:most]

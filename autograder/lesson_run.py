@@ -1,14 +1,12 @@
-"""Execute a lesson with papermill, injecting the hardware URI and the FAST flag."""
+"""Execute a lesson through the notebook runner, its hardware URI injected as a parameter."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import papermill
-
-from course_units.notebooks import read_notebook, write_ipynb
+from course_units.notebooks import read_notebook
+from lab_kernels.run import RunEnv, run_notebook
 
 
 @dataclass(frozen=True)
@@ -19,29 +17,16 @@ class LessonRun:
     error: str = ""
 
 
-def _describe_failure(exc: papermill.PapermillExecutionError, source: Path, executed: Path) -> str:
-    lines = [line for line in (exc.source or "").strip().splitlines() if line.strip()]
-    first_line = lines[0] if lines else ""
-    return (f"{source}: code cell [{exc.exec_count}] (starting {first_line!r}) raised "
-            f"{exc.ename}: {exc.evalue}. Run the lesson locally to see the traceback; the executed "
-            f"notebook is kept at {executed}")
-
-
-def run_lesson(source: Path, workdir: Path, camera_uri: str = "auto", fast: bool = True,
+def run_lesson(source: Path, workdir: Path, env: RunEnv, camera_uri: str = "auto",
                timeout_s: int = 600) -> LessonRun:
     """Run lesson.md to an executed .ipynb in workdir; never raises for notebook errors."""
-    notebook = read_notebook(source)
-    unexecuted = write_ipynb(notebook, workdir / "lesson.ipynb")
-    executed = workdir / "lesson.executed.ipynb"
-    started = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(unexecuted), str(executed),
-            parameters={"camera_uri": camera_uri, "FAST": fast},
-            kernel_name="python3", cwd=str(source.parent), progress_bar=False,
-            execution_timeout=timeout_s,
-        )
-    except papermill.PapermillExecutionError as exc:
-        wall_s = time.perf_counter() - started
-        return LessonRun(False, wall_s, executed, _describe_failure(exc, source, executed))
-    return LessonRun(True, time.perf_counter() - started, executed)
+    executed = Path(workdir) / "lesson.executed.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    run = run_notebook(read_notebook(source), env, cwd=source.parent,
+                       parameters={"camera_uri": camera_uri}, timeout_s=timeout_s,
+                       output=executed)
+    if run.ok:
+        return LessonRun(True, run.wall_s, executed)
+    return LessonRun(False, run.wall_s, executed,
+                     f"{run.failure.describe(source)}. Run the lesson locally to see the "
+                     f"traceback; the executed notebook is kept at {executed}")

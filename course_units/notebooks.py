@@ -9,6 +9,7 @@ import jupytext
 import nbformat
 
 from course_units.errors import FormatError, UnitFormatError
+from lab_kernels.cells import answer_ids, is_graded, is_test, test_ids
 
 NBGRADER_SCHEMA_VERSION = 3
 
@@ -44,25 +45,6 @@ def nbgrader_cells(notebook: nbformat.NotebookNode) -> list[tuple[int, dict]]:
     ]
 
 
-def graded_test_ids(notebook: nbformat.NotebookNode) -> list[str]:
-    """grade_ids of autograded test cells (graded code cells that are not solutions)."""
-    return [
-        meta["grade_id"]
-        for index, meta in nbgrader_cells(notebook)
-        if meta.get("grade") and not meta.get("solution")
-        and notebook.cells[index].cell_type == "code"
-    ]
-
-
-def solution_ids(notebook: nbformat.NotebookNode) -> list[str]:
-    """grade_ids of autograded-answer code cells (the code a student writes)."""
-    return [
-        meta["grade_id"]
-        for index, meta in nbgrader_cells(notebook)
-        if meta.get("solution") and notebook.cells[index].cell_type == "code"
-    ]
-
-
 def check_lab(notebook: nbformat.NotebookNode, path: Path) -> list[FormatError]:
     """Problems that would make nbgrader or the gate fail, each naming its cell."""
     problems = []
@@ -81,18 +63,19 @@ def check_lab(notebook: nbformat.NotebookNode, path: Path) -> list[FormatError]:
             problems.append(FormatError(
                 path, where, f"nbgrader schema_version is {meta.get('schema_version')!r}",
                 f"Set schema_version: {NBGRADER_SCHEMA_VERSION}"))
-        if meta.get("grade") and not isinstance(meta.get("points"), int | float):
+        cell = notebook.cells[index]
+        if is_graded(cell) and not isinstance(meta.get("points"), int | float):
             problems.append(FormatError(path, where, "graded cell without points",
                                         "Add points: N (N > 0)"))
-        if meta.get("grade") and not meta.get("solution") and not meta.get("locked"):
+        if is_test(cell) and not meta.get("locked"):
             problems.append(FormatError(path, where, "test cell is not locked",
                                         "Set locked: true so students cannot edit the test"))
-    if not graded_test_ids(notebook):
+    if not test_ids(notebook):
         problems.append(FormatError(
             path, "", "the lab has no graded test cell",
             "Add a code cell with nbgrader grade: true, solution: false, locked: true, points > 0",
         ))
-    if not solution_ids(notebook):
+    if not answer_ids(notebook):
         problems.append(FormatError(
             path, "", "the lab has no solution cell",
             "Mark the cell the student completes with nbgrader solution: true",

@@ -28,7 +28,7 @@ from .errors import (
     UnknownSchemeError,
 )
 from .frame import Frame
-from .profiles import PROFILES, active_profile, preferred_camera
+from .profiles import PROFILES, active_profile, fast_mode, preferred_camera
 from .registry import CameraRegistry, cameras
 from .uri import ResourceURI, parse_uri
 
@@ -39,7 +39,7 @@ __all__ = [
     "FEATURES", "PROFILES", "Binding", "Camera", "CameraRegistry", "DeviceLost",
     "EndOfStream", "FeatureError", "Frame", "FrameTimeout", "MalformedURIError",
     "ProfileError", "ResourceURI", "SessionError", "SessionReader", "SessionWriter",
-    "ShimError", "UnknownSchemeError", "active_profile", "cameras", "open_camera",
+    "ShimError", "UnknownSchemeError", "active_profile", "cameras", "fast_mode", "open_camera",
     "parse_uri", "record",
 ]
 

@@ -15,6 +15,8 @@ from .errors import ProfileError
 
 PROFILE_ENV = "MICROFAB_PROFILE"
 CAMERA_ENV = "MICROFAB_CAMERA"
+SESSIONS_PATH_ENV = "MICROFAB_SESSIONS_PATH"  # more session folders, searched first
+FAST_ENV = "MICROFAB_FAST"  # "1": a CI run, notebooks process fewer frames
 DEFAULT_PROFILE = "replay"
 SAMPLE_SESSION = "replay://orientation/sample"
 
@@ -40,6 +42,12 @@ PROFILES: dict[str, Profile] = {
         Profile("ascend", "usb://0", SAMPLE_SESSION, "Huawei Ascend edge station", "ascend://0"),
     )
 }
+
+
+def fast_mode(env: Mapping[str, str] | None = None) -> bool:
+    """True in a FAST run (MICROFAB_FAST=1): lessons and labs process fewer frames."""
+    env = os.environ if env is None else env
+    return env.get(FAST_ENV, "").strip() == "1"
 
 
 def active_profile(env: Mapping[str, str] | None = None) -> Profile:

@@ -1,8 +1,14 @@
 """Checks of a built site: nothing of a lab's solutions, hidden tests or held-back data is in
-it, and no page loads a script or stylesheet from another host."""
+it, and no page loads a script or stylesheet from another host.
+
+A rebuild changes few files: `AuditMemo` remembers which files (by content digest) passed each
+check, and for the leak check under which lessons and labs, so only new or changed files are
+read again.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -11,9 +17,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from course_units.catalogue import Catalogue
-from course_units.notebooks import read_notebook
 
 HELD_BACK = ("backboard/grading",)  # recorded sessions only hidden tests may use
+MEMO_FORMAT = 1  # bump when a check changes: every file is read again
 MIN_SECRET_CHARS = 12  # shorter lines (`return mask`, `pass`) say nothing about a solution
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".eot",
                    ".otf", ".pickle", ".doctree", ".inv", ".zip", ".gz", ".pdf", ".mcap"}
@@ -54,14 +60,16 @@ def lab_secrets(catalogue: Catalogue) -> list[Secret]:
 
     A line that also appears where students may read it anyway -- in a lesson, or outside the
     marked regions of a lab -- is not a secret."""
+    from course_units.notebooks import read_notebook
+    from lab_kernels.cells import is_solution
+
     public = [normalise(line) for unit in catalogue.units
               for line in unit.lesson_path.read_text(encoding="utf-8").splitlines()]
     found = []
     for unit in catalogue.units:
         for cell in read_notebook(unit.lab_path).cells:
-            meta = cell.metadata.get("nbgrader", {})
             has_markers = any(re.search(b, cell.source) for b, _ in MARKERS.values())
-            if meta.get("solution") and not has_markers:
+            if is_solution(cell) and not has_markers:
                 # nbgrader replaces a solution cell without markers as a whole
                 found += [(unit.id, "solution", line) for line in cell.source.splitlines()]
                 continue
@@ -112,22 +120,76 @@ def readable_text(path: Path) -> str | None:
     return raw + "\n" + html.unescape(raw)
 
 
-def find_leaks(site: Path, catalogue: Catalogue) -> list[str]:
+class AuditMemo:
+    """Files that passed a check, by content digest; kept in a JSON file between builds."""
+
+    def __init__(self, path: Path | None, secrets_key: str = ""):
+        self.path = path
+        self.secrets_key = secrets_key
+        self.passed: dict[str, dict[str, str]] = {"leaks": {}, "offline": {}}
+        try:
+            saved = json.loads(path.read_text()) if path else {}
+        except (OSError, ValueError):
+            saved = {}
+        if saved.get("format") == MEMO_FORMAT:
+            self.passed["offline"] = saved.get("offline", {})
+            if saved.get("secrets_key") == secrets_key:  # other labs: every file is read again
+                self.passed["leaks"] = saved.get("leaks", {})
+        self._digests: dict[Path, str] = {}
+
+    def digest(self, path: Path) -> str:
+        if path not in self._digests:
+            self._digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self._digests[path]
+
+    def passed_before(self, check: str, where: str, path: Path) -> bool:
+        return self.passed[check].get(where) == self.digest(path)
+
+    def record(self, check: str, where: str, path: Path) -> None:
+        self.passed[check][where] = self.digest(path)
+
+    def save(self) -> None:
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps({"format": MEMO_FORMAT,
+                                             "secrets_key": self.secrets_key, **self.passed}))
+
+
+def secrets_key(catalogue: Catalogue) -> str:
+    """Changes whenever the secrets of `lab_secrets` could: any lesson or lab, any held-back
+    session name, the rules of this module."""
+    digest = hashlib.sha256(repr((HELD_BACK, MIN_SECRET_CHARS, MARKERS)).encode())
+    for unit in sorted(catalogue.units, key=lambda u: u.id):
+        digest.update(unit.id.encode())
+        digest.update(unit.lesson_path.read_bytes())
+        digest.update(unit.lab_path.read_bytes())
+    return digest.hexdigest()
+
+
+def find_leaks(site: Path, catalogue: Catalogue, memo: AuditMemo | None = None) -> list[str]:
     """'file: what leaked' for every secret line or held-back session found in the site."""
-    secrets = lab_secrets(catalogue)
+    memo = memo or AuditMemo(None)
+    secrets = None  # extracted only when some file has to be read
     leaks = []
     for path in sorted(p for p in Path(site).rglob("*") if p.is_file()):
+        if path.suffix.lower() in BINARY_SUFFIXES:
+            continue
+        where = path.relative_to(site)
+        if memo.passed_before("leaks", str(where), path):
+            continue
         text = readable_text(path)
         if text is None:
             continue
+        if secrets is None:
+            secrets = lab_secrets(catalogue)
         flat = normalise(text)
-        where = path.relative_to(site)
-        for session in HELD_BACK:
-            if session in text or session in flat:
-                leaks.append(f"{where}: the held-back session {session!r}")
-        for secret in secrets:
-            if secret.line in flat:
-                leaks.append(f"{where}: a {secret.kind} line of {secret.unit}: {secret.line!r}")
+        found = [f"{where}: the held-back session {session!r}" for session in HELD_BACK
+                 if session in text or session in flat]
+        found += [f"{where}: a {secret.kind} line of {secret.unit}: {secret.line!r}"
+                  for secret in secrets if secret.line in flat]
+        if not found:
+            memo.record("leaks", str(where), path)
+        leaks += found
     return leaks
 
 
@@ -148,13 +210,18 @@ def is_external(url: str) -> bool:
     return bool(re.match(r"^(https?:)?//", url.strip(), re.IGNORECASE))
 
 
-def external_assets(site: Path) -> list[str]:
+def external_assets(site: Path, memo: AuditMemo | None = None) -> list[str]:
     """'page: <script src=URL>' for every script or link a page would fetch from another host."""
+    memo = memo or AuditMemo(None)
     found = []
     for page in sorted(Path(site).rglob("*.html")):
+        where = str(page.relative_to(site))
+        if memo.passed_before("offline", where, page):
+            continue
         parser = _AssetLinks()
         parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-        for kind, url in parser.links:
-            if is_external(url):
-                found.append(f"{page.relative_to(site)}: <{kind}={url}>")
+        external = [f"{where}: <{kind}={url}>" for kind, url in parser.links if is_external(url)]
+        if not external:
+            memo.record("offline", where, page)
+        found += external
     return found

@@ -3,16 +3,17 @@
 1. _toc.yml, the curriculum map and the labs' student releases are made from the units (each
    written only when it changed, so Sphinx re-reads only what changed);
 2. the vendored JavaScript is copied from node_modules;
-3. `jupyter-book build -W -n --keep-going` runs with MICROFAB_PROFILE=replay: lessons execute
-   through the jupyter-cache, so only notebooks whose code changed run again; a failing notebook
-   is a warning (and so an error) after myst-nb has written its report to _build/html/reports/;
-4. the built site is audited: no solution, hidden test or held-back session in any file, no
+3. the executable pages (lessons, try-it) run through the notebook runner into the jupyter-cache
+   (`microfab_book.execute`): only pages whose code, sessions or environment changed run again;
+   a failing page stops the build, its report in _build/html/reports/;
+4. `jupyter-book build -W -n --keep-going` renders the pages, taking every output from the
+   cache (myst-nb executing a page itself is reported as a problem);
+5. the built site is audited: no solution, hidden test or held-back session in any file, no
    script or stylesheet from another host. A site that fails the audit is deleted.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -23,11 +24,12 @@ from pathlib import Path
 
 import yaml
 
-from autograder.profile_env import notebook_env
 from course_units import load_catalogue
-from microfab_book.audit import external_assets, find_leaks
+from microfab_book.audit import AuditMemo, external_assets, find_leaks, secrets_key
+from microfab_book.execute import BOOK_ENV, DEFAULT_TIMEOUT_S, PageExecution, execute_pages
 from microfab_book.labs import LabPublication, publish_labs
 from microfab_book.layout import (
+    AUDIT_MEMO,
     ENVIRONMENT_PICKLE,
     GENERATED_DIR,
     HTML_DIR,
@@ -42,9 +44,8 @@ from microfab_book.vendor import vendor_assets
 
 EXECUTION_MODES = ("cache", "force", "off")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-EXECUTED = re.compile(r"^(?P<path>\S.*?): Executed notebook in (?P<seconds>[0-9.]+) seconds")
-FAILED = re.compile(r"^(?P<path>\S.*?): (WARNING: )?Executing notebook failed")
-CACHED = re.compile(r"^(?P<path>\S.*?): Using cached notebook")
+# myst-nb only merges cached outputs: a page it executes itself missed the runner's cache entry
+SELF_EXECUTED = re.compile(r"^(?P<path>\S.*?): Executing notebook using")
 PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL):")
 
 
@@ -52,12 +53,9 @@ PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL):")
 class BookBuild:
     root: Path
     status: int = 0  # 0 when the site was built and passed its audit
-    executed: list[str] = field(default_factory=list)  # notebooks myst-nb executed
-    failed: list[str] = field(default_factory=list)  # notebooks that failed to execute
-    cached: list[str] = field(default_factory=list)  # notebooks taken from the cache on re-read
+    pages: PageExecution = field(default_factory=PageExecution)
     labs: LabPublication = field(default_factory=LabPublication)
     problems: list[str] = field(default_factory=list)  # warnings, errors, audit findings
-    reports: list[Path] = field(default_factory=list)  # myst-nb execution reports
     wall_s: float = 0.0
 
     @property
@@ -65,9 +63,22 @@ class BookBuild:
         return self.status == 0
 
     @property
+    def executed(self) -> list[str]:
+        """Pages executed in this build (docnames), failed or not."""
+        return self.pages.executed
+
+    @property
+    def failed(self) -> list[str]:
+        return self.pages.failed
+
+    @property
+    def reports(self) -> list[Path]:
+        return self.pages.reports
+
+    @property
     def notebooks_executed(self) -> int:
-        """Lessons and pages executed by Jupyter Book plus labs run for expected figures."""
-        return len(self.executed) + len(self.failed) + len(self.labs.executed)
+        """Pages executed plus labs run for expected figures."""
+        return len(self.pages.executed) + len(self.labs.executed)
 
     @property
     def index(self) -> Path:
@@ -92,12 +103,13 @@ def prepare(root: Path, *, update_toc: bool = True, expected_outputs: bool = Tru
     return labs
 
 
-def _config_file(root: Path, execute: str, jupyterhub_url: str | None) -> Path | None:
+def _config_file(root: Path, config: dict, execute: str, jupyterhub_url: str | None
+                 ) -> Path | None:
     """The configuration with this build's overrides, or None to use _config.yml as it is."""
-    if execute == "cache" and not jupyterhub_url:
+    if execute != "off" and not jupyterhub_url:
         return None
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
-    config.setdefault("execute", {})["execute_notebooks"] = execute
+    if execute == "off":
+        config.setdefault("execute", {})["execute_notebooks"] = "off"
     if jupyterhub_url:
         config.setdefault("launch_buttons", {})["jupyterhub_url"] = jupyterhub_url
     path = root / STAGING_DIR / "_config.yml"
@@ -116,27 +128,27 @@ def run_jupyter_book(root: Path, config: Path | None, out=None) -> tuple[int, li
         command += ["--config", str(config)]
     out = out or sys.stdout
     lines = []
-    with notebook_env(profile="replay", fast=False):
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, errors="replace") as process:
-            for line in process.stdout:
-                out.write(line)
-                lines.append(ANSI.sub("", line.rstrip("\n")))
-            status = process.wait()
+    env = {**BOOK_ENV.kernel_env(), "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+        for line in process.stdout:
+            out.write(line)
+            lines.append(ANSI.sub("", line.rstrip("\n")))
+        status = process.wait()
     return status, lines
 
 
-def read_log(lines: list[str], build: BookBuild) -> None:
+def read_log(lines: list[str], build: BookBuild) -> bool:
+    """Collect the log's problems; False when myst-nb executed a page itself."""
+    runner_only = True
     for line in lines:
-        if match := EXECUTED.match(line):
-            build.executed.append(match["path"])
-        elif match := FAILED.match(line):
-            build.failed.append(match["path"])
-        elif match := CACHED.match(line):
-            build.cached.append(match["path"])
+        if match := SELF_EXECUTED.match(line):
+            runner_only = False
+            build.problems.append(f"{match['path']}: myst-nb executed this page itself: the "
+                                  f"runner's cache entry did not match it")
         if PROBLEM.search(line):
             build.problems.append(line.strip())
+    return runner_only
 
 
 def build_book(root: Path, *, execute: str = "cache", jupyterhub_url: str | None = None,
@@ -164,21 +176,32 @@ def build_book(root: Path, *, execute: str = "cache", jupyterhub_url: str | None
         build.wall_s = time.perf_counter() - started
         return build
     shutil.rmtree(root / REPORTS_DIR, ignore_errors=True)  # reports of this build only
-    status, lines = run_jupyter_book(root, _config_file(root, execute, jupyterhub_url), out)
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    if execute != "off":
+        timeout_s = int(config.get("execute", {}).get("timeout") or DEFAULT_TIMEOUT_S)
+        build.pages = execute_pages(root, force=execute == "force", timeout_s=timeout_s,
+                                    log=log)
+        if build.pages.failed:
+            build.status = 1
+            build.problems += build.pages.failed
+            build.wall_s = time.perf_counter() - started
+            return build
+    status, lines = run_jupyter_book(root, _config_file(root, config, execute, jupyterhub_url),
+                                     out)
     (root / LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
     (root / LOG_FILE).write_text("\n".join(lines) + "\n")
-    read_log(lines, build)
-    build.reports = sorted((root / REPORTS_DIR).rglob("*.log")) \
-        if (root / REPORTS_DIR).is_dir() else []
-    if status != 0:
+    runner_only = read_log(lines, build)
+    if status != 0 or not runner_only:
         build.status = 1
         # Sphinx re-reads only changed pages: forget the environment so that the next build
         # reports every problem again instead of passing on the pages that produced them.
         (root / ENVIRONMENT_PICKLE).unlink(missing_ok=True)
     else:
         catalogue = load_catalogue(units_dir(root))
-        audit = [f"leak: {p}" for p in find_leaks(root / HTML_DIR, catalogue)] + \
-                [f"not offline: {p}" for p in external_assets(root / HTML_DIR)]
+        memo = AuditMemo(root / AUDIT_MEMO, secrets_key(catalogue))
+        audit = [f"leak: {p}" for p in find_leaks(root / HTML_DIR, catalogue, memo)] + \
+                [f"not offline: {p}" for p in external_assets(root / HTML_DIR, memo)]
+        memo.save()  # files that passed, even when others failed: they need no second reading
         if audit:
             build.status = 1
             build.problems += audit

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from course_units import load_catalogue
-from microfab_book.layout import BUILD_DIR, GENERATED_DIR
+from microfab_book.layout import EXECUTION_CACHE, GENERATED_DIR
 
 ROOT_FILES = ("_config.yml", "_toc.yml", "package.json", "package-lock.json")
 
@@ -36,7 +36,7 @@ def copy_book_sources(repo: Path, dest: Path, units_from: Path | None = None,
                         ignore=shutil.ignore_patterns("__pycache__"))
     if (repo / "node_modules").is_dir():
         (dest / "node_modules").symlink_to((repo / "node_modules").resolve())
-    cache = repo / BUILD_DIR / ".jupyter_cache"
+    cache = repo / EXECUTION_CACHE
     if reuse_caches and cache.is_dir():
-        shutil.copytree(cache, dest / BUILD_DIR / ".jupyter_cache")
+        shutil.copytree(cache, dest / EXECUTION_CACHE)
     return dest

@@ -14,16 +14,16 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from autograder.profile_env import notebook_env
 from course_units.catalogue import Catalogue, Unit
 from course_units.errors import UnitFormatError
 from course_units.notebooks import check_lab, read_notebook
+from lab_kernels.run import run_notebook
+from microfab_book.execute import BOOK_ENV, sessions_fingerprint
 from microfab_book.layout import (
     COURSE_DIR,
     EXPECTED_RUNS_DIR,
@@ -38,9 +38,6 @@ IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 DIGESTS_FILE = "digests.json"
 # Bump when the page this module writes changes, so every lab page is made again.
 PAGE_FORMAT = "2"
-HIDDEN_TESTS = re.compile(
-    r"^[ \t]*#+[ \t]*BEGIN HIDDEN TESTS.*?^[ \t]*#+[ \t]*END HIDDEN TESTS[^\n]*\n?",
-    re.MULTILINE | re.DOTALL)
 
 
 class LabPublishError(RuntimeError):
@@ -55,19 +52,11 @@ class LabPublication:
     removed: list[str] = field(default_factory=list)  # pages of units that no longer exist
 
 
-def _sessions_fingerprint() -> bytes:
-    """Expected figures are drawn from the shipped sessions: a new recording redraws them."""
-    import hardware_shims
-
-    checksums = Path(hardware_shims.__file__).parent / "sessions" / "checksums.json"
-    return checksums.read_bytes() if checksums.is_file() else b""
-
-
 def lab_digest(unit: Unit, expected_outputs: bool) -> str:
     digest = hashlib.sha256(unit.lab_path.read_bytes())
     digest.update(f"|{PAGE_FORMAT}|{expected_outputs}|".encode())
     if expected_outputs:
-        digest.update(_sessions_fingerprint())
+        digest.update(sessions_fingerprint())
     return digest.hexdigest()
 
 
@@ -78,32 +67,23 @@ def expected_cells(notebook: nbformat.NotebookNode) -> list[int]:
 
 def run_expected_outputs(unit: Unit, source: nbformat.NotebookNode, work_dir: Path,
                          timeout_s: int = 300) -> list[list]:
-    """Run the source lab (hidden tests stripped) to its last expected-output cell; the image
-    outputs of each expected-output cell, in order."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    """Run the source lab (nbgrader's ClearHiddenTests applied) to its last expected-output
+    cell; the image outputs of each expected-output cell, in order."""
+    from nbgrader.preprocessors import ClearHiddenTests
 
     tagged = expected_cells(source)
     notebook = copy.deepcopy(source)
     notebook.cells = notebook.cells[: tagged[-1] + 1]
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.source = HIDDEN_TESTS.sub("", cell.source)
+    notebook, _ = ClearHiddenTests().preprocess(notebook, {})
     work_dir.mkdir(parents=True, exist_ok=True)
-    client = NotebookClient(notebook, timeout=timeout_s, kernel_name="python3",
-                            resources={"metadata": {"path": str(work_dir)}})
-    try:
-        with notebook_env(profile="replay", fast=False):
-            client.execute()
-    except CellExecutionError as exc:
-        failing = next((i for i, c in enumerate(notebook.cells) if any(
-            o.get("output_type") == "error" for o in c.get("outputs", []))), None)
-        where = f"cell {failing}" if failing is not None else "a cell"
+    run = run_notebook(notebook, BOOK_ENV, cwd=work_dir, timeout_s=timeout_s,
+                       output=work_dir / f"{unit.id}.source-run.ipynb")
+    if not run.ok:
         raise LabPublishError(
-            f"{unit.lab_path}: {where} failed while drawing the expected output from the "
-            f"solution (source run in {work_dir}):\n{exc}") from exc
-    nbformat.write(notebook, str(work_dir / f"{unit.id}.source-run.ipynb"))
-    return [[_image_only(o) for o in notebook.cells[i].get("outputs", []) if _image_only(o)]
+            f"{run.failure.describe(unit.lab_path)}, while drawing the expected output from the "
+            f"solution (the source run is kept in {work_dir})")
+    executed = run.notebook.cells
+    return [[_image_only(o) for o in executed[i].get("outputs", []) if _image_only(o)]
             for i in tagged]
 
 

@@ -28,10 +28,13 @@ REPORTS_DIR = HTML_DIR / "reports"
 STAGING_DIR = BUILD_DIR / "book"
 COURSE_DIR = STAGING_DIR / "course"  # the nbgrader course the labs' student releases come from
 EXPECTED_RUNS_DIR = STAGING_DIR / "expected-output"  # source labs run here, never published
+EXECUTED_DIR = STAGING_DIR / "executed"  # every executable page's last run, as the runner left it
+EXECUTION_CACHE = BUILD_DIR / ".jupyter_cache"  # Jupyter Book's default: myst-nb reads it
 SITE_EXTRA_DIR = STAGING_DIR / "site-extra"  # html_extra_path: copied as-is into the site
 VENDOR_SUBDIR = "vendor"  # under the site root: _build/html/vendor/...
 ENVIRONMENT_PICKLE = BUILD_DIR / ".doctrees" / "environment.pickle"
 LOG_FILE = STAGING_DIR / "build.log"
+AUDIT_MEMO = STAGING_DIR / "audit-memo.json"  # site files that passed the audit, by digest
 
 
 def units_dir(root: Path) -> Path:

@@ -21,24 +21,16 @@ import time
 
 from jupyter_core.utils import run_sync
 from nbformat import NotebookNode
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Dict, Integer, Unicode
 
 from autograder.trusted.outputs import capped, hidden_outputs, is_hidden
 from autograder.trusted.student_kernel import StudentKernel, fail_cell
 from autograder.trusted.test_process import TestProcess, TestProcessStopped, test_env
+from lab_kernels.cells import is_given, is_test
 from lab_kernels.limits import GradingLimits
-
-
-def is_test(cell: NotebookNode) -> bool:
-    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
-
-
-def is_given(cell: NotebookNode) -> bool:
-    """The instructor's read-only code: locked, neither a test nor an answer."""
-    return (cell.cell_type == "code" and utils.is_locked(cell) and not utils.is_grade(cell)
-            and not utils.is_solution(cell))
+from lab_kernels.run import CellFailure, RunEnv
+from lab_kernels.student_side import MAX_OUTPUT_ENV
 
 
 class TrustedExecute(NbGraderPreprocessor):
@@ -58,14 +50,15 @@ class TrustedExecute(NbGraderPreprocessor):
         limits = GradingLimits.from_dict(self.limits)
         deadline = time.monotonic() + limits.notebook_timeout_s
         work_dir = resources.get("metadata", {}).get("path") or "."
-        env = {"MICROFAB_PROFILE": self.profile, "MICROFAB_FAST": "1" if self.fast else "0",
-               "MICROFAB_MAX_OUTPUT_BYTES": str(int(limits.max_output_mb * 1e6))}
+        student_env = RunEnv(self.profile, self.fast)  # the held-back lines stay on this side
+        env = {**student_env.variables(),
+               MAX_OUTPUT_ENV: str(int(limits.max_output_mb * 1e6))}
         student = StudentKernel(work_dir, limits, env, self.sandbox, self.worker_slot)
         tests = None
         try:
             await student.start(nb)
             tests = TestProcess(student.connection(deadline),
-                                test_env(self.profile, self.fast, self.held_back or None),
+                                test_env(RunEnv(self.profile, self.fast, self.held_back)),
                                 self.tests_cwd or work_dir)
             tests.lock()
             # the student's kernel runs everything but the tests, then only answers calls
@@ -117,8 +110,8 @@ class TrustedExecute(NbGraderPreprocessor):
                 cell.outputs = hidden_outputs(outputs) if hidden else capped(outputs, max_bytes)
                 cell.execution_count = count
             else:
-                problems += [f"{cell.metadata.get('nbgrader', {}).get('grade_id', index)}: "
-                             f"{o.get('ename')}: {str(o.get('evalue'))[:200]}"
-                             for o in outputs if o.get("output_type") == "error"]
+                failure = CellFailure.of(cell, index, outputs)
+                if failure:
+                    problems.append(failure.describe(evalue_chars=200))
         if problems:  # the instructor's cells failed in the test process: worth a look
             nb.metadata.setdefault("microfab", {})["test_process_errors"] = problems

@@ -10,6 +10,7 @@ import types
 
 from autograder.trusted import shell
 from autograder.trusted.student import Connection
+from lab_kernels.run import RunEnv
 
 
 class TestProcessStopped(RuntimeError):
@@ -94,14 +95,12 @@ def _start_child(process) -> None:
             config["daemon"] = daemon
 
 
-def test_env(profile: str, fast: bool, held_back: str | None) -> dict:
-    """The test process's environment: the lab profile and, for hidden tests, held-back data."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
-           "MICROFAB_PROFILE": profile, "MICROFAB_FAST": "1" if fast else "0",
-           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+def test_env(run_env: RunEnv) -> dict:
+    """The test process's environment: a clean one, with the run's variables (for hidden tests,
+    the held-back session folder)."""
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/"),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     for name in ("LANG", "LC_ALL", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if name in os.environ:
-            env[name] = os.environ[name]
-    if held_back:
-        env["MICROFAB_SESSIONS_PATH"] = held_back
-    return env
+            base[name] = os.environ[name]
+    return run_env.kernel_env(base)

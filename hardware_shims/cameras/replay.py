@@ -18,16 +18,16 @@ from typing import Any
 from ..errors import EndOfStream, MalformedURIError, SessionError
 from ..faults import FAULT_PARAMS
 from ..frame import Frame
+from ..profiles import SESSIONS_PATH_ENV
 from ..recording.session import SessionReader
 from ..uri import ResourceURI
 from .base import Camera
 
 SESSIONS_DIR = Path(__file__).parents[1] / "sessions"
-# Extra folders of sessions, searched before the shipped ones (the grader's held-back lines).
-SESSIONS_PATH_ENV = "MICROFAB_SESSIONS_PATH"
 
 
 def session_dirs() -> list[Path]:
+    """Folders of MICROFAB_SESSIONS_PATH (the grader's held-back lines), then the shipped ones."""
     extra = [Path(p) for p in os.environ.get(SESSIONS_PATH_ENV, "").split(os.pathsep) if p]
     return [*extra, SESSIONS_DIR]
 

@@ -31,8 +31,9 @@ def run_build(args) -> int:
                        update_toc=not args.keep_toc)
     labs = build.labs
     if build.status != 2:
-        print(f"book: executed {len(build.executed)} notebook(s), {len(build.failed)} failed, "
-              f"{len(labs.executed)} lab(s) run for expected outputs; lab releases made "
+        print(f"book: executed {len(build.executed)} page(s), {len(build.failed)} failed, "
+              f"{len(build.pages.reused)} reused; {len(labs.executed)} lab(s) run for expected "
+              f"outputs; lab releases made "
               f"{len(labs.made)}, reused {len(labs.reused)}; {build.wall_s:.1f} s")
     if build.ok:
         print(f"book: open {build.index}")
@@ -84,10 +85,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build = actions.add_parser(
         "build", help="execute lessons on recorded data and build the HTML book",
         description="Makes _toc.yml, the curriculum map and the labs' student releases from the "
-        "units, then runs jupyter-book with warnings as errors (-W -n --keep-going). Lessons run "
-        "with MICROFAB_PROFILE=replay through the execution cache, so only changed lessons "
-        "re-execute; a failing notebook fails the build and leaves its report in "
-        "_build/html/reports/. The built site is checked for solutions, hidden tests, held-back "
+        "units; runs the lessons and the try-it page with MICROFAB_PROFILE=replay into the "
+        "execution cache (only pages whose code or recorded data changed run again; a failing "
+        "page fails the build, names its cell and leaves its traceback in "
+        "_build/html/reports/); then runs jupyter-book with warnings as errors "
+        "(-W -n --keep-going). The built site is checked for solutions, hidden tests, held-back "
         "data and scripts from other hosts. Exits 1 when the build fails, 2 when the units or "
         "the set-up are wrong.")
     build.add_argument("--root", default=".", help="the repository root (default: .)")

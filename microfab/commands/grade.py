@@ -113,13 +113,15 @@ def run_feedback(args) -> int:
 
 
 def run_validate(args) -> int:
-    from nbgrader.validator import Validator
+    from autograder.validate import validate_notebook
+    from hardware_shims.profiles import active_profile, fast_mode
+    from lab_kernels.run import RunEnv
 
     path = Path(args.notebook)
     if not path.is_file():
         return _fail("validate", FileNotFoundError(f"no notebook at {path}"))
     try:
-        results = Validator().validate(str(path.resolve()))
+        results = validate_notebook(path, RunEnv(active_profile().name, fast_mode()))
     except Exception as exc:  # nbgrader raises for unreadable notebooks and kernel failures
         return _fail("validate", exc)
     # failed tests, edited read-only cells, or cells whose type changed: not ready to submit

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from autograder.held_back import course_seed, ensure_held_back, held_back_dir
-from hardware_shims.cameras.replay import SESSIONS_PATH_ENV, available_sessions, resolve_session
+from hardware_shims.cameras.replay import available_sessions, resolve_session
 from hardware_shims.errors import SessionError
+from hardware_shims.profiles import SESSIONS_PATH_ENV
 
 
 def test_the_project_ships_no_held_back_line(monkeypatch):

@@ -121,3 +121,41 @@ def test_book_toc_command_writes_and_checks(tmp_path, capsys):
     assert main(["book", "toc", "--root", str(root), "--check"]) == 0
     assert "course_units/00-orientation/lesson" in (root / "_toc.yml").read_text()
     capsys.readouterr()
+
+
+def test_the_audit_memo_reads_only_new_or_changed_files_and_every_file_for_new_labs(
+        tmp_path, monkeypatch):
+    from microfab_book import audit
+
+    catalogue = load_catalogue(_lab_root(tmp_path))
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("a.html", "b.html", "c.html"):
+        (site / name).write_text(f"<p>{name}: nothing to see</p>")
+    read = []
+    readable_text = audit.readable_text
+    monkeypatch.setattr(audit, "readable_text", lambda path: read.append(path.name)
+                        or readable_text(path))
+    memo_file = tmp_path / "memo.json"
+
+    def audit_site(key: str) -> list[str]:
+        memo = audit.AuditMemo(memo_file, key)
+        leaks = find_leaks(site, catalogue, memo) + external_assets(site, memo)
+        memo.save()
+        return leaks
+
+    key = audit.secrets_key(catalogue)
+    assert audit_site(key) == [] and sorted(read) == ["a.html", "b.html", "c.html"]
+    read.clear()
+    assert audit_site(key) == [] and read == []  # nothing changed: nothing read
+    (site / "b.html").write_text("<p>return np.bincount(image.ravel(), minlength=256)</p>"
+                                 '<script src="https://cdn.example/t.js"></script>')
+    leaks = audit_site(key)
+    assert read == ["b.html"]
+    assert any(leak.startswith("b.html: a solution line") for leak in leaks)
+    assert "b.html: <script src=https://cdn.example/t.js>" in leaks
+    read.clear()
+    assert audit_site(key) == leaks and read == ["b.html"]  # a failing file is read every time
+    read.clear()
+    audit_site("other labs")
+    assert sorted(read) == ["a.html", "b.html", "c.html"]

@@ -242,6 +242,17 @@ def test_a_successful_build_leaves_no_execution_reports(built_book):
     assert built_book.failed == []
 
 
+def test_every_lesson_ran_through_the_runner_and_myst_nb_executed_nothing(built_book):
+    from course_units import load_catalogue
+
+    ran = set(built_book.executed) | set(built_book.pages.reused)
+    lessons = {f"course_units/{u.folder.name}/lesson"
+               for u in load_catalogue(built_book.root / "course_units").units}
+    assert lessons | {"book/try-it"} <= ran
+    log = (built_book.root / "_build" / "book" / "build.log").read_text()
+    assert "Executing notebook" not in log and "Using cached notebook" in log
+
+
 @pytest.mark.parametrize("page", ["index.html", "book/intro.html", "book/lab-setup.html",
                                   "book/instructor-guide.html"])
 def test_start_pages_and_guides_exist(built_book, page):
