@@ -20,7 +20,7 @@ import nbformat
 
 from autograder.course import CellScore, NbgraderCourse
 from autograder.held_back import ensure_held_back
-from autograder.lesson_run import run_lesson
+from autograder.lesson_run import lesson_problem, run_lesson
 from autograder.stubs import stub_one
 from course_units.catalogue import Unit
 from course_units.errors import UnitFormatError
@@ -146,7 +146,7 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
                          timeout_s=unit.ci_budget_s)
         result.lesson_s = run.wall_s
         if not run.ok:
-            result.problems.append(run.error)
+            result.problems.append(lesson_problem(unit.lesson_path, run))
         shutil.rmtree(workdir / "course", ignore_errors=True)  # a fresh gradebook each run
         course = NbgraderCourse(workdir / "course", f"gate-{unit.id}", unit.ci_budget_s)
         ensure_held_back(course.root, GATE_SEED)

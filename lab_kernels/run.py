@@ -105,6 +105,7 @@ class RunResult:
     notebook: NotebookNode  # executed, outputs in place (papermill's error marker on failure)
     wall_s: float
     failure: CellFailure | None = None
+    output: Path | None = None  # where the executed notebook was written, if anywhere
 
     @property
     def ok(self) -> bool:
@@ -134,7 +135,8 @@ def run_notebook(notebook: NotebookNode, env: RunEnv, *, cwd: Path | str,
         lines = [line for line in (exc.source or "").splitlines() if line.strip()]
         failure = CellFailure(exc.cell_index, exc.ename, str(exc.evalue),
                               lines[0].strip() if lines else "", exc.exec_count)
-    return RunResult(kept[0] if kept else notebook, time.perf_counter() - started, failure)
+    return RunResult(kept[0] if kept else notebook, time.perf_counter() - started, failure,
+                     Path(output) if output else None)
 
 
 _registered = False

@@ -34,14 +34,11 @@ except ValueError as exc:  # gi is there but the Aravis typelib is not
 from ..errors import DeviceLost, FrameTimeout
 from ..frame import Frame
 from ..uri import ResourceURI
-from .base import FEATURES
 from .genicam_nodes import (
     DeviceNotFound,
     GrabFailed,
     StreamSettings,
     honoured_features,
-    prepare_software_trigger,
-    read_float,
     sdk_deadline,
     time_left,
     to_image,
@@ -148,12 +145,9 @@ def _open_device(uri: ResourceURI) -> Any:
 class AravisCamera(NodeMapCamera):
     """A GenICam camera through Aravis's ArvCamera and ArvStream."""
 
-    #: Narrowed per device on open: a feature the camera lacks is recorded as unhonoured.
-    honoured = frozenset(FEATURES)
 
     def __init__(self, uri: str | ResourceURI) -> None:
         super().__init__(uri)
-        self.uri.check_params(set())
         self.device = _open_device(self.uri)
         # Per-frame metadata reads then cost no network round trip; GenICam's volatile
         # registers (auto exposure and the like) are still read from the camera each time.
@@ -174,14 +168,6 @@ class AravisCamera(NodeMapCamera):
         self._t0 = time.monotonic()
 
     # --- acquisition ----------------------------------------------------------------
-    def trigger(self) -> None:
-        """Fire one software trigger (TriggerMode must be On); read() returns its frame."""
-        self._check_open()
-        self._check_present()
-        command = prepare_software_trigger(self._nodes, self._where)
-        self._start()
-        self._nodes.execute(command)
-
     def _grab(self, timeout_s: float) -> Frame:
         deadline = sdk_deadline(timeout_s)
         self._check_present()
@@ -209,18 +195,8 @@ class AravisCamera(NodeMapCamera):
             stamp, clock = nanoseconds / 1e9, "device"
         else:
             stamp, clock = time.monotonic() - self._t0, "host"
-        frame = Frame(
-            image,
-            index=self._index,
-            timestamp_s=stamp,
-            exposure_us=read_float(self._nodes, "ExposureTime"),
-            gain_db=read_float(self._nodes, "Gain"),
-            source=str(self.uri),
-            extra={"device_id": self.device_id, "serial": self.serial, "model": self.model,
-                   "device_pixel_format": fmt, "clock": clock},
-        )
-        self._index += 1
-        return frame
+        return self._to_frame(image, stamp, device_id=self.device_id,
+                              device_pixel_format=fmt, clock=clock)
 
     def _start(self) -> Any:
         with self._lock:

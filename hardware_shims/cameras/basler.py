@@ -27,14 +27,11 @@ from pypylon import genicam, pylon
 from ..errors import DeviceLost, FrameTimeout
 from ..frame import Frame
 from ..uri import ResourceURI
-from .base import FEATURES
 from .genicam_nodes import (
     DeviceNotFound,
     GrabFailed,
     StreamSettings,
     honoured_features,
-    prepare_software_trigger,
-    read_float,
     sdk_deadline,
     time_left,
     to_image,
@@ -119,12 +116,9 @@ def _find_device(uri: ResourceURI) -> Any:
 class BaslerCamera(NodeMapCamera):
     """A Basler camera (or pylon emulator) through pypylon's InstantCamera."""
 
-    #: Narrowed per device on open: a feature the camera lacks is recorded as unhonoured.
-    honoured = frozenset(FEATURES)
 
     def __init__(self, uri: str | ResourceURI) -> None:
         super().__init__(uri)
-        self.uri.check_params(set())
         info = _find_device(self.uri)
         self.serial: str = info.GetSerialNumber()
         self.model: str = info.GetModelName()
@@ -149,12 +143,8 @@ class BaslerCamera(NodeMapCamera):
         self._t0 = time.monotonic()
 
     # --- acquisition ----------------------------------------------------------------
-    def trigger(self, timeout_s: float = 1.0) -> None:
-        """Fire one software trigger (TriggerMode must be On); read() returns its frame."""
-        self._check_open()
-        self._check_present()
-        command = prepare_software_trigger(self._nodes, self._where)
-        self._start()
+    def _before_trigger(self, timeout_s: float) -> None:
+        """pylon refuses a trigger while the previous exposure runs: wait for it."""
         ready = self.device.WaitForFrameTriggerReady(
             max(1, int(timeout_s * 1000)), pylon.TimeoutHandling_Return
         )
@@ -163,7 +153,6 @@ class BaslerCamera(NodeMapCamera):
                 f"{self._where} was not ready for a trigger within {timeout_s:g} s: the "
                 "previous exposure is still running; read its frame first or lower ExposureTime"
             )
-        self._nodes.execute(command)
 
     def _grab(self, timeout_s: float) -> Frame:
         deadline = sdk_deadline(timeout_s)
@@ -191,8 +180,6 @@ class BaslerCamera(NodeMapCamera):
             image = to_image(result.GetArray(), fmt, self._where)
             ticks = result.GetTimeStamp()
             extra = {
-                "serial": self.serial,
-                "model": self.model,
                 "device_pixel_format": fmt,
                 "image_number": int(result.GetImageNumber()),
                 "skipped_images": int(result.GetNumberOfSkippedImages()),
@@ -206,17 +193,7 @@ class BaslerCamera(NodeMapCamera):
             stamp, extra["clock"] = ticks / self._tick_hz, "device"
         else:
             stamp, extra["clock"] = time.monotonic() - self._t0, "host"
-        frame = Frame(
-            image,
-            index=self._index,
-            timestamp_s=stamp,
-            exposure_us=read_float(self._nodes, "ExposureTime"),
-            gain_db=read_float(self._nodes, "Gain"),
-            source=str(self.uri),
-            extra=extra,
-        )
-        self._index += 1
-        return frame
+        return self._to_frame(image, stamp, **extra)
 
     def _start(self) -> None:
         with self._lock:

@@ -29,13 +29,10 @@ from harvesters.core import Harvester
 from ..errors import DeviceLost, FrameTimeout, MalformedURIError
 from ..frame import Frame
 from ..uri import ResourceURI
-from .base import FEATURES
 from .genicam_nodes import (
     DeviceNotFound,
     StreamSettings,
     honoured_features,
-    prepare_software_trigger,
-    read_float,
     sdk_deadline,
     time_left,
     to_image,
@@ -167,12 +164,11 @@ def _describe(info: Any) -> str:
 class GenicamCamera(NodeMapCamera):
     """A GenICam camera (GigE Vision, USB3 Vision, CoaXPress...) through harvesters."""
 
-    #: Narrowed per device on open: a feature the device lacks is recorded as unhonoured.
-    honoured = frozenset(FEATURES)
+    params = frozenset({"cti", "serial", "index"})
+
 
     def __init__(self, uri: str | ResourceURI) -> None:
         super().__init__(uri)
-        self.uri.check_params({"cti", "serial", "index"})
         producer, index, info = self._select(_enumerate(producer_files(self.uri), self.uri))
         self.serial: str = info.serial_number
         self.model: str = f"{info.vendor} {info.model}"
@@ -221,13 +217,6 @@ class GenicamCamera(NodeMapCamera):
         )
 
     # --- acquisition ----------------------------------------------------------------
-    def trigger(self) -> None:
-        """Fire one software trigger (TriggerMode must be On); read() returns its frame."""
-        self._check_open()
-        command = prepare_software_trigger(self._nodes, self._where)
-        self._start()
-        self._nodes.execute(command)
-
     def _grab(self, timeout_s: float) -> Frame:
         deadline = sdk_deadline(timeout_s)
         self._start()
@@ -247,18 +236,7 @@ class GenicamCamera(NodeMapCamera):
             stamp, clock = self._stamp(buffer)
         finally:
             buffer.queue()
-        frame = Frame(
-            image,
-            index=self._index,
-            timestamp_s=stamp,
-            exposure_us=read_float(self._nodes, "ExposureTime"),
-            gain_db=read_float(self._nodes, "Gain"),
-            source=str(self.uri),
-            extra={"serial": self.serial, "model": self.model,
-                   "device_pixel_format": fmt, "clock": clock},
-        )
-        self._index += 1
-        return frame
+        return self._to_frame(image, stamp, device_pixel_format=fmt, clock=clock)
 
     def _stamp(self, buffer: Any) -> tuple[float, str]:
         """Device timestamp in seconds, or the host clock when the device gives none."""
