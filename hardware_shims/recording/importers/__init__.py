@@ -5,11 +5,14 @@
     print(report)                       # frames per label, skipped items, images/s
     open_camera(f"replay://{report.out.resolve()}")
 
-Layouts: image-mask, class-folder, voc, elpv (see LAYOUTS). Every frame carries
+Layouts: image-mask, class-folder, voc, yolo, elpv (see LAYOUTS). Every frame carries
 `source` (the file relative to the data-set root), `part_id` (its stem), the label,
 `extra["dataset"]`, light "unknown" and NaN exposure/gain (a data set does not say).
-By default one bad file refuses the whole import (ImportProblems lists them all) and
-nothing is written; skip_bad=True imports the rest and records what it skipped.
+Image formats are told by content, never by file name; links are followed. By default
+one bad file refuses the whole import (ImportProblems lists them all) and nothing is
+written; skip_bad=True imports the rest and records what it skipped. A folder not laid
+out as the layout expects raises LayoutError. Every file not imported is in the report
+with its reason (skipped, ignored, left_out).
 """
 
 from __future__ import annotations
@@ -21,22 +24,25 @@ from .base import (
     ImportProblems,
     ImportReport,
     Item,
+    LayoutError,
     Problem,
     SkippedItemsWarning,
     run_import,
 )
 from .class_folder import ClassFolderImporter
 from .elpv import ElpvImporter
+from .files import SIXTEEN_BIT_RULE
 from .image_mask import ImageMaskImporter
 from .voc import VocImporter
+from .yolo import YoloImporter
 
 LAYOUTS: dict[str, type[Importer]] = {
     cls.layout: cls
-    for cls in (ImageMaskImporter, ClassFolderImporter, VocImporter, ElpvImporter)
+    for cls in (ImageMaskImporter, ClassFolderImporter, VocImporter, YoloImporter, ElpvImporter)
 }
 
-__all__ = ["LAYOUTS", "ImportProblems", "ImportReport", "Importer", "Item", "Problem",
-           "SkippedItemsWarning", "import_dataset"]
+__all__ = ["LAYOUTS", "SIXTEEN_BIT_RULE", "ImportProblems", "ImportReport", "Importer", "Item",
+           "LayoutError", "Problem", "SkippedItemsWarning", "import_dataset"]
 
 
 def import_dataset(
@@ -44,7 +50,7 @@ def import_dataset(
     root: str | Path | None,
     out: str | Path,
     skip_bad: bool = False,
-    progress: bool = True,
+    progress: bool | None = None,
     limit: int | None = None,
     *,
     exclude: tuple[str, ...] | list[str] = (),
@@ -55,7 +61,9 @@ def import_dataset(
     limit: import at most N images, dealt evenly across labels (a quick sample).
     exclude: glob patterns (relative to root, or file names) to leave out, e.g. "dataset.jpg".
     dataset: the name stored in extra["dataset"] (default: the root folder's name).
-    Raises ImportProblems (nothing written) when any file is bad and skip_bad is False.
+    progress: True/False shows/hides the bar; None shows it only on a terminal.
+    Raises ImportProblems (nothing written) when any file is bad and skip_bad is False,
+    LayoutError when the folder is not laid out as `layout` at all.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown data-set layout {layout!r}; pick one of "

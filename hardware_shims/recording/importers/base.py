@@ -1,8 +1,9 @@
 """What every importer shares: the validation report, the progress bar, writing, all-or-nothing.
 
 A layout module only says how to find items (`scan`) and how to read one (`load`).
-This module turns those into a session, and owns the rule: if any item is bad,
-nothing is written unless the caller asked to skip bad items.
+This module turns those into a session, and owns two rules: if any item is bad,
+nothing is written unless the caller asked to skip bad items; and every file of the
+data set is accounted for, imported, refused, skipped or left out with its reason.
 """
 
 from __future__ import annotations
@@ -13,26 +14,19 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 
 from ...errors import ShimError
-from ...frame import Frame
-from .files import BadItem, rel
+from ...frame import Frame, pixel_format
+from .files import Sorted, sort_by_content
+from .licence import LicenceNote, find_licence
+from .problems import BadItem, LayoutError, Problem
+from .walk import Listing, rel, walk
 
 # The warning lists this many skipped items; the report and metadata keep all of them.
 _WARN_LISTED = 50
-
-
-class Problem(NamedTuple):
-    """One bad file: where (relative to the data-set root) and what is wrong with it."""
-
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 class ImportProblems(ShimError, ValueError):
@@ -41,9 +35,9 @@ class ImportProblems(ShimError, ValueError):
     def __init__(self, root: Path | str, problems: list[Problem], skipping: bool = False) -> None:
         self.root = str(root)
         self.problems = sorted(problems)
+        self.skipping = skipping
         listing = "\n".join(f"  {p}" for p in self.problems)
-        hint = "" if skipping else (", or skip them with skip_bad=True (CLI: --skip-bad) to "
-                                    "import the rest")
+        hint = "" if skipping else ", or import the rest with skip_bad=True"
         super().__init__(
             f"{len(self.problems)} problem(s) in data set {self.root}; nothing was written:\n"
             f"{listing}\nFix or remove these files{hint}."
@@ -66,7 +60,11 @@ class Item:
 
 @dataclass
 class ImportReport:
-    """What an import wrote: frames per label, what it skipped, how long it took."""
+    """What an import wrote: frames per label, what it skipped and why, how long it took.
+
+    skipped: bad items left out under skip_bad; ignored: files that are no item of the
+    layout (hidden, excluded, not images, not used); left_out: items over `limit`.
+    """
 
     layout: str
     dataset: str
@@ -76,6 +74,12 @@ class ImportReport:
     elapsed_s: float
     licence: str | None = None
     citation: str | None = None
+    ignored: list[Problem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)
+    pixel_formats: dict[str, int] = field(default_factory=dict)
+    converted: dict[str, int] = field(default_factory=dict)  # rule -> images converted by it
+    licence_note: LicenceNote | None = None  # a licence file found in the data-set folder
+    notes: list[str] = field(default_factory=list)  # what the layout read (class names...)
 
     @property
     def frames(self) -> int:
@@ -86,13 +90,9 @@ class ImportReport:
         return self.frames / self.elapsed_s if self.elapsed_s > 0 else math.inf
 
     def __str__(self) -> str:
-        lines = [f"imported {self.frames} images of {self.dataset} ({self.layout}) into "
-                 f"{self.out} in {self.elapsed_s:.1f} s ({self.images_per_s:.0f} images/s)"]
-        lines += [f"  {label:<16} {n:>6}" for label, n in sorted(self.counts.items())]
-        if self.skipped:
-            lines.append(f"skipped {len(self.skipped)} bad item(s), listed in the session "
-                         "metadata under 'skipped'")
-        return "\n".join(lines)
+        from .summary import summary  # the one-screen view lives with its grouping rules
+
+        return summary(self)
 
 
 class Importer:
@@ -107,6 +107,14 @@ class Importer:
     def __init__(self, root: Path, exclude: tuple[str, ...] = ()) -> None:
         self.root = root
         self.exclude = exclude
+        self.listing = Listing()
+        self.used: set[Path] = set()  # files read besides items' own (data.yaml, lists...)
+        self.notes: list[str] = []  # said in the summary: where class names came from...
+
+    def files(self) -> Sorted:
+        """The data set's files, walked once (links followed) and told apart by content."""
+        self.listing = walk(self.root, self.exclude)
+        return sort_by_content(self.listing.files)
 
     @classmethod
     def default_root(cls) -> Path:
@@ -114,7 +122,10 @@ class Importer:
         raise ValueError(f"layout {cls.layout!r} needs the data set's folder (root)")
 
     def scan(self) -> tuple[list[Item], list[Problem]]:
-        """All items, plus the problems visible without decoding (missing files, mixed layout)."""
+        """All items, plus the problems visible without decoding (missing files, mixed layout).
+
+        Raises LayoutError when the folder is not laid out this way at all.
+        """
         raise NotImplementedError
 
     def load(self, item: Item) -> tuple[np.ndarray, np.ndarray | None]:
@@ -141,9 +152,12 @@ def select(items: list[Item], limit: int | None) -> list[Item]:
     return [items[i] for i in sorted(chosen)]  # keep the data set's own order
 
 
-def run_import(importer: Importer, out: Path, *, skip_bad: bool, progress: bool,
+def run_import(importer: Importer, out: Path, *, skip_bad: bool, progress: bool | None,
                limit: int | None, dataset: str | None = None) -> ImportReport:
-    """Scan, read, validate and write; the session appears at `out` only when complete."""
+    """Scan, read, validate and write; the session appears at `out` only when complete.
+
+    progress None shows the bar only when stderr is a terminal (tqdm's rule), never in a pipe.
+    """
     from tqdm.auto import tqdm  # deferred: only importing needs it
 
     from ..session import SessionWriter
@@ -152,13 +166,20 @@ def run_import(importer: Importer, out: Path, *, skip_bad: bool, progress: bool,
     root, name = importer.root, dataset or importer.dataset_name()
     if limit is not None and limit < 1:
         raise ValueError(f"limit must be >= 1, got {limit}")
-    items, problems = importer.scan()
-    if not items and not problems:
-        raise ImportProblems(root, [Problem(".", (
-            f"no images found for layout {importer.layout!r}; check the folder, or pick "
-            "another layout (image-mask, class-folder, voc, elpv)"))])
-    items = select(items, limit)
+    found, problems = importer.scan()
+    problems = [*importer.listing.problems, *problems]
+    if not found and not problems:
+        raise LayoutError(f"no images found in {root} for layout {importer.layout!r}; check "
+                          "the folder, or pick another layout (image-mask, class-folder, voc, "
+                          "yolo, elpv)")
+    ignored = _unaccounted(importer, found, problems)
+    items = select(found, limit)
+    chosen = {id(item) for item in items}
+    left_out = [Problem(item.source, "over the --limit sample", "left out by --limit")
+                for item in found if id(item) not in chosen]
     counts: Counter[str] = Counter()
+    formats: Counter[str] = Counter()
+    converted: Counter[str] = Counter()
     meta = {"dataset": name, "layout": importer.layout, "source_root": str(root)}
     meta.update({k: v for k, v in (("licence", importer.licence),
                                    ("citation", importer.citation)) if v})
@@ -167,13 +188,16 @@ def run_import(importer: Importer, out: Path, *, skip_bad: bool, progress: bool,
     writer = SessionWriter(partial, metadata=meta)
     try:
         with tqdm(total=len(items), desc=f"importing {name}", unit="image",
-                  disable=not progress) as bar:
+                  disable=None if progress is None else not progress) as bar:
             for item in items:
                 frame = _frame(importer, item, writer.frame_count, name, problems)
                 # Once refused, keep validating (to list every problem) but stop writing.
                 if frame is not None and (skip_bad or not problems):
                     writer.write_frame(frame)
                     counts[frame.label or "unlabelled"] += 1
+                    formats[pixel_format(frame.image)] += 1
+                    if "converted" in frame.extra:
+                        converted[frame.extra["converted"]] += 1
                 bar.update(1)
         if problems and not skip_bad:
             raise ImportProblems(root, problems)
@@ -183,6 +207,7 @@ def run_import(importer: Importer, out: Path, *, skip_bad: bool, progress: bool,
                                  skipping=True)
         skipped = sorted(problems)
         writer.metadata["skipped"] = [{"path": p.path, "reason": p.reason} for p in skipped]
+        writer.metadata["ignored"] = [{"path": p.path, "reason": p.reason} for p in ignored]
         writer.metadata["label_counts"] = dict(sorted(counts.items()))
         writer.close()
         partial.replace(out)
@@ -192,7 +217,33 @@ def run_import(importer: Importer, out: Path, *, skip_bad: bool, progress: bool,
     if skipped:
         _warn_skipped(root, skipped)
     return ImportReport(importer.layout, name, out, dict(sorted(counts.items())), skipped,
-                        time.perf_counter() - started, importer.licence, importer.citation)
+                        time.perf_counter() - started, importer.licence, importer.citation,
+                        ignored=ignored, left_out=left_out, pixel_formats=dict(formats),
+                        converted=dict(converted), licence_note=find_licence(root),
+                        notes=importer.notes)
+
+
+def _unaccounted(importer: Importer, items: list[Item], problems: list[Problem]
+                 ) -> list[Problem]:
+    """Files no item, problem or layout rule took: hidden, excluded, or not used, each with why."""
+    root = importer.root
+    taken = {rel(p, root) for item in items for p in item.paths.values()}
+    taken |= {p.path for p in problems} | {rel(p, root) for p in importer.used}
+    ignored = list(importer.listing.ignored)
+    for f in importer.listing.files:
+        where = rel(f, root)
+        if where in taken:
+            continue
+        if f.name.upper().startswith(("LICENSE", "LICENCE", "COPYING", "README")):
+            ignored.append(Problem(where, "documentation, not data", "licence or readme"))
+        elif f.suffix.lower() in (".xml", ".txt", ".yaml", ".yml", ".csv", ".json"):
+            ignored.append(Problem(where, f"not read by the {importer.layout} layout",
+                                   f"annotation or list the {importer.layout} layout does "
+                                   "not read"))
+        else:
+            ignored.append(Problem(where, f"not used by the {importer.layout} layout",
+                                   f"file the {importer.layout} layout does not use"))
+    return sorted(ignored)
 
 
 def _frame(importer: Importer, item: Item, index: int, dataset: str,
@@ -206,9 +257,9 @@ def _frame(importer: Importer, item: Item, index: int, dataset: str,
                      part_id=Path(item.source).stem, label=label, defect_mask=mask,
                      extra={"dataset": dataset, **item.extra})
     except BadItem as exc:
-        problems.append(Problem(item.source, str(exc)))
+        problems.append(Problem(item.source, str(exc), exc.kind))
     except ValueError as exc:  # Frame's own checks: the file decoded to something odd
-        problems.append(Problem(item.source, f"{exc}; re-export {item.source}"))
+        problems.append(Problem(item.source, f"{exc}; re-export {item.source}", "odd pixels"))
     return None
 
 
@@ -223,5 +274,5 @@ def _warn_skipped(root: Path, skipped: list[Problem]) -> None:
     )
 
 
-__all__ = ["BadItem", "ImportProblems", "ImportReport", "Importer", "Item", "Problem",
-           "SkippedItemsWarning", "rel", "run_import", "select"]
+__all__ = ["BadItem", "ImportProblems", "ImportReport", "Importer", "Item",
+           "LayoutError", "Problem", "SkippedItemsWarning", "rel", "run_import", "select"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets import DATA_HUB, elpv_data_dir
-from .base import Importer, Item, Problem
+from .base import Importer, Item, LayoutError, Problem
 from .files import read_image, rel
 
 DEFECTIVE_AT = 0.5  # the threshold the ELPV authors use for a two-class benchmark
@@ -38,8 +38,10 @@ class ElpvImporter(Importer):
     def scan(self) -> tuple[list[Item], list[Problem]]:
         labels = self.root / LABELS_FILE
         if not labels.is_file():
-            return [], [Problem(LABELS_FILE, f"no {LABELS_FILE} in {self.root}; reinstall "
-                                "with `pip install --force-reinstall elpv-dataset`")]
+            raise LayoutError(f"no {LABELS_FILE} in {self.root}, so it is no ELPV folder; "
+                              "reinstall with `pip install --force-reinstall elpv-dataset`")
+        self.files()  # every file is accounted for: those labels.csv does not list are named
+        self.used.add(labels)
         items, problems = [], []
         for n, line in enumerate(labels.read_text().splitlines(), start=1):
             if not line.strip():
@@ -51,12 +53,14 @@ class ElpvImporter(Importer):
                     raise ValueError
             except (IndexError, ValueError):
                 problems.append(Problem(f"{LABELS_FILE}:{n}", f"line {line.strip()!r} is not "
-                                        "'images/NAME.png PROBABILITY TYPE'; fix or delete it"))
+                                        "'images/NAME.png PROBABILITY TYPE'; fix or delete it",
+                                        "bad label line"))
                 continue
             image = self.root / path
             if not image.is_file():
                 problems.append(Problem(rel(image, self.root), f"listed in {LABELS_FILE} line "
-                                        f"{n} but missing; reinstall elpv-dataset"))
+                                        f"{n} but missing; reinstall elpv-dataset",
+                                        "missing image"))
                 continue
             label = "defective" if probability >= DEFECTIVE_AT else "good"
             extra = {"defect_probability": probability, "cell_type": cell_type}
@@ -64,4 +68,4 @@ class ElpvImporter(Importer):
         return items, problems
 
     def load(self, item: Item) -> tuple[np.ndarray, None]:
-        return read_image(item.paths["image"], self.root), None
+        return read_image(item.paths["image"], self.root, item.extra), None

@@ -55,7 +55,7 @@ def class_folder_root(tmp_path) -> Path:
     write(root / "good/a.png", texture(1))
     write(root / "good/b.png", texture(2))
     write(root / "Dent/c.png", texture(3, (40, 56, 3)))
-    write(root / "Dent/batch2/d.png", texture(4))
+    write(root / "Dent/images/d.png", texture(4))  # images/ says nothing of the class
     return root
 
 

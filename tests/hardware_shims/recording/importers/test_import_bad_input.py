@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from hardware_shims import SessionReader
-from hardware_shims.recording.importers import ImportProblems, SkippedItemsWarning, import_dataset
+from hardware_shims.recording.importers import (
+    ImportProblems,
+    LayoutError,
+    SkippedItemsWarning,
+    import_dataset,
+)
 
 
 def missing_mask(root, make):
@@ -19,7 +24,7 @@ def size_mismatch(root, make):
 
 def corrupt_image(root, make):
     (root / "MT_Free/Imgs/f1.jpg").write_bytes(b"not a jpeg at all")
-    return "MT_Free/Imgs/f1.jpg", "cannot decode MT_Free/Imgs/f1.jpg"
+    return "MT_Free/Imgs/f1.jpg", "is not an image: its bytes are text: 'not a jpeg at all'"
 
 
 def truncated_jpeg(root, make):
@@ -30,7 +35,7 @@ def truncated_jpeg(root, make):
 
 def corrupt_mask(root, make):
     (root / "good/masks/g1.png").write_bytes(b"\x89PNG garbage")
-    return "good/images/g1.png", "cannot decode good/masks/g1.png"
+    return "good/images/g1.png", "good/masks/g1.png is not an image"
 
 
 def mixed_layout(root, make):
@@ -59,7 +64,7 @@ def test_a_bad_item_refuses_the_import_naming_the_file(broken, tmp_path):
         import_dataset("image-mask", root, tmp_path / "out/s.mcap", progress=False)
     assert [p.path for p in caught.value.problems] == [bad]
     assert bad in str(caught.value) and words in str(caught.value)
-    assert "--skip-bad" in str(caught.value)
+    assert "skip_bad=True" in str(caught.value)
 
 
 def test_a_refused_import_leaves_no_file_behind(broken, tmp_path):
@@ -101,7 +106,7 @@ def test_a_refused_import_keeps_an_earlier_session_at_out(image_mask_root, make,
 
 def test_a_folder_with_no_images_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ImportProblems, match="no images found"):
+    with pytest.raises(LayoutError, match="no images found"):
         import_dataset("image-mask", tmp_path / "empty", tmp_path / "s.mcap", progress=False)
 
 
@@ -116,5 +121,5 @@ def test_the_session_file_must_end_in_mcap(image_mask_root, tmp_path):
 
 
 def test_an_unknown_layout_lists_the_known_ones(image_mask_root, tmp_path):
-    with pytest.raises(ValueError, match="image-mask, class-folder, voc, elpv"):
+    with pytest.raises(ValueError, match="image-mask, class-folder, voc, yolo, elpv"):
         import_dataset("coco", image_mask_root, tmp_path / "s.mcap")

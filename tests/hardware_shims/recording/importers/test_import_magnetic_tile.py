@@ -55,3 +55,18 @@ def test_defect_classes_have_defect_pixels_and_free_tiles_none(frames):
     _, imported = frames
     for frame in imported:
         assert frame.defect_mask.any() == (frame.label != "good"), frame.source
+
+
+def test_greyscale_tiles_stay_mono8(frames):
+    report, imported = frames
+    assert report.pixel_formats == {"Mono8": 36}
+    assert all(frame.image.ndim == 2 for frame in imported)
+
+
+def test_the_summary_counts_what_was_left_out_and_finds_no_licence(frames):
+    report, _ = frames
+    text = str(report)
+    assert "left out by --limit" in text and f"{len(report.left_out)}" in text
+    assert len(report.left_out) == 1344 - 36
+    assert [p.path for p in report.ignored] == ["README.md"]
+    assert "licence: none found" in text  # its README asks for a citation, names no licence

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from hardware_shims import SessionReader
-from hardware_shims.recording.importers import ImportProblems, import_dataset
+from hardware_shims.recording.importers import ImportProblems, LayoutError, import_dataset
 
 
 def imported(root, out, **kwargs):
@@ -96,5 +96,6 @@ def test_images_outside_jpegimages_are_a_mixed_layout(voc_root, make, tmp_path):
 
 
 def test_a_folder_that_is_not_voc_says_what_is_missing(class_folder_root, tmp_path):
-    with pytest.raises(ImportProblems, match="no JPEGImages or Annotations/"):
+    found = r"no JPEGImages or Annotations/ here \(found: Dent/, good/\)"
+    with pytest.raises(LayoutError, match=found):
         imported(class_folder_root, tmp_path / "s.mcap")
