@@ -23,6 +23,7 @@ from ...frame import Frame, pixel_format
 from .files import Sorted, sort_by_content
 from .licence import LicenceNote, find_licence
 from .problems import BadItem, LayoutError, Problem
+from .summary import summary
 from .walk import Listing, rel, walk
 
 # The warning lists this many skipped items; the report and metadata keep all of them.
@@ -90,8 +91,6 @@ class ImportReport:
         return self.frames / self.elapsed_s if self.elapsed_s > 0 else math.inf
 
     def __str__(self) -> str:
-        from .summary import summary  # the one-screen view lives with its grouping rules
-
         return summary(self)
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from .problems import Problem
-
-if TYPE_CHECKING:
-    from .base import ImportReport
 
 EXAMPLES = 3  # file names shown per group
 _LABEL_LINES = 12  # more labels than this are wrapped onto shared lines
 
 
-def summary(report: ImportReport) -> str:
+def summary(report) -> str:
+    """The text of an ImportReport (untyped here: base imports this module, not the reverse)."""
     lines = [f"imported {report.frames} images of {report.dataset} ({report.layout}) into "
              f"{report.out} in {report.elapsed_s:.1f} s ({report.images_per_s:.0f} images/s)"]
     lines += _labels(report.counts)
@@ -63,7 +60,7 @@ def grouped(problems: Iterable[Problem], reasons: bool = False, tag: str = "") -
     return lines
 
 
-def _licence(report: ImportReport) -> str:
+def _licence(report) -> str:
     if report.licence:
         return f"licence: {report.licence}" + (f"\ncite: {report.citation}"
                                                if report.citation else "")
