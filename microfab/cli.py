@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microfab.commands import book, course, data, grade, hw, kernels, unit
+from microfab.commands import EXIT_STATUS, book, course, data, grade, hw, kernels, unit
 
 COMMANDS = [unit, book, course, grade, hw, data, kernels]
 
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="microfab",
         description="microfab: an offline interactive textbook and autograder for industrial "
         "machine vision. Units live in course_units/; each is a lesson and an nbgrader lab.",
+        epilog=EXIT_STATUS, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from microfab.commands import FAILED, USAGE
 from microfab_book.layout import HTML_DIR, LOG_FILE, REPORTS_DIR
 
 
@@ -24,7 +25,7 @@ def run_build(args) -> int:
 
     root = _root(args)
     if root is None:
-        return 2
+        return USAGE
     build = build_book(root, execute=args.execute,
                        jupyterhub_url=args.jupyterhub_url or os.environ.get(
                            "MICROFAB_JUPYTERHUB_URL") or None,
@@ -61,19 +62,19 @@ def run_toc(args) -> int:
 
     root = _root(args)
     if root is None:
-        return 2
+        return USAGE
     try:
         catalogue = load_catalogue(units_dir(root))
     except UnitFormatError as exc:
         print(f"microfab book toc: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
     path = root / TOC_FILE
     if args.check:
         if path.is_file() and path.read_text(encoding="utf-8") == toc_text(catalogue):
             print(f"{path} is up to date")
             return 0
         print(f"{path} differs from the units; run `microfab book toc`", file=sys.stderr)
-        return 1
+        return FAILED
     print(f"{'wrote' if write_toc(root, catalogue) else 'unchanged:'} {path}")
     return 0
 

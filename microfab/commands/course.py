@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from microfab.commands import FAILED, USAGE
+
 DEFAULT_COURSE = os.environ.get("MICROFAB_COURSE", "course")
 
 
@@ -19,9 +21,12 @@ def run_build(args) -> int:
         catalogue = load_catalogue(args.units_dir)
         course = build_course(Path(args.course), catalogue, args.units or None,
                               seed=args.seed)
-    except (UnitFormatError, NbgraderError, KeyError, ValueError) as exc:
+    except (UnitFormatError, KeyError, ValueError) as exc:  # bad units or unknown unit ids
         print(f"microfab course build: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
+    except NbgraderError as exc:  # nbgrader ran and failed
+        print(f"microfab course build: {exc}", file=sys.stderr)
+        return FAILED
     print(f"course: {course.root} (nbgrader_config.py, source/, release/, gradebook.db)")
     print(f"held-back lines for hidden tests: {course.root / 'held-back'} (from the course's "
           "secret seed in held-back/seed: keep it with your backups, never give it out)")
@@ -44,7 +49,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "nbgrader_config.py, generate each student release with nbgrader, and render the "
         "held-back lines that hidden tests grade on from the course's secret seed (drawn at "
         "random on the first build and kept in held-back/seed; the project ships no held-back "
-        "data, since anything it ships is one clone away from every student).")
+        "data, since anything it ships is one clone away from every student). Exits 2 when "
+        "the units are malformed or a unit id is unknown, 1 when nbgrader fails.")
     build.add_argument("units", nargs="*", help="unit ids (default: all)")
     add_course_option(build)
     build.add_argument("--units-dir", default=None, help="where the units are")

@@ -9,12 +9,13 @@ import textwrap
 from pathlib import Path
 
 from lab_kernels.limits import describe as describe_limits
+from microfab.commands import FAILED, USAGE
 from microfab.commands.course import add_course_option
 
 
-def _fail(action: str, exc: Exception) -> int:
+def _fail(action: str, exc: Exception, code: int = USAGE) -> int:
     print(f"microfab grade {action}: {exc}", file=sys.stderr)
-    return 2
+    return code
 
 
 def _overrides(args):
@@ -35,8 +36,8 @@ def run_release(args) -> int:
         if args.exchange:
             run_nbgrader(Path(args.course), "release_assignment", args.assignment,
                          overrides=_overrides(args))
-    except NbgraderError as exc:
-        return _fail("release", exc)
+    except NbgraderError as exc:  # nbgrader ran and failed
+        return _fail("release", exc, FAILED)
     where = f"the exchange {args.exchange}" if args.exchange else \
         f"{Path(args.course) / 'release' / args.assignment} (no --exchange given)"
     print(f"released {args.assignment} to {where}")
@@ -48,8 +49,8 @@ def run_collect(args) -> int:
 
     try:
         run_nbgrader(Path(args.course), "collect", args.assignment, overrides=_overrides(args))
-    except NbgraderError as exc:
-        return _fail("collect", exc)
+    except NbgraderError as exc:  # nbgrader ran and failed
+        return _fail("collect", exc, FAILED)
     print(f"collected {args.assignment} into {Path(args.course) / 'submitted'}")
     return 0
 
@@ -77,6 +78,7 @@ def _unit_limits(assignment: str, overrides: list[str] | None = None):
 def run_autograde(args) -> int:
     from autograder.autograde import GradingRefused, autograde
     from autograder.course import NbgraderError
+    from lab_kernels.sandbox import SandboxUnavailable
 
     if args.unsafe_no_sandbox:
         print("WARNING: grading WITHOUT the sandbox: student code runs with your permissions "
@@ -85,8 +87,11 @@ def run_autograde(args) -> int:
         run = autograde(Path(args.course), args.assignment, workers=args.workers,
                         dask_address=args.dask, sandbox=not args.unsafe_no_sandbox,
                         force=args.force, limits=_unit_limits(args.assignment, args.limit))
-    except (GradingRefused, NbgraderError, ValueError) as exc:
-        return _fail("autograde", exc)
+    except (GradingRefused, ValueError) as exc:  # no gradebook, not released, bad --limit
+        sandbox = isinstance(exc.__cause__, SandboxUnavailable)  # the machine, not the input
+        return _fail("autograde", exc, FAILED if sandbox else USAGE)
+    except NbgraderError as exc:
+        return _fail("autograde", exc, FAILED)
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for why in run.refused.values():
@@ -106,8 +111,8 @@ def run_feedback(args) -> int:
     try:
         run_nbgrader(Path(args.course), "generate_feedback", args.assignment, force=True,
                      overrides=feedback_config())
-    except NbgraderError as exc:
-        return _fail("feedback", exc)
+    except NbgraderError as exc:  # nbgrader ran and failed
+        return _fail("feedback", exc, FAILED)
     print(f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.assignment}/")
     return 0
 
@@ -123,7 +128,9 @@ def run_validate(args) -> int:
     try:
         results = validate_notebook(path, RunEnv(active_profile().name, fast_mode()))
     except Exception as exc:  # nbgrader raises for unreadable notebooks and kernel failures
-        return _fail("validate", exc)
+        unreadable = isinstance(exc, (ValueError, UnicodeDecodeError)) or \
+            type(exc).__name__ in ("NotJSONError", "ValidationError")
+        return _fail("validate", exc, USAGE if unreadable else FAILED)
     # failed tests, edited read-only cells, or cells whose type changed: not ready to submit
     problems = {"failed": "a test fails", "changed": "a read-only cell was edited",
                 "type_changed": "a cell's type was changed"}
@@ -148,7 +155,8 @@ def run_export(args) -> int:
     try:
         out = exporter(db_url, Path(args.out))
     except Exception as exc:  # a missing or locked gradebook: say which file
-        return _fail("export", exc)
+        missing = not (Path(args.course) / "gradebook.db").is_file()
+        return _fail("export", exc, USAGE if missing else FAILED)
     print(f"{args.format} grades: {out}")
     return 0
 
@@ -161,7 +169,8 @@ def run_report(args) -> int:
     try:
         paths = write_reports(db_url, load_catalogue(), Path(args.out))
     except Exception as exc:  # a missing or locked gradebook: say which file
-        return _fail("report", exc)
+        missing = not (Path(args.course) / "gradebook.db").is_file()
+        return _fail("report", exc, USAGE if missing else FAILED)
     for name, path in paths.items():
         print(f"{name:28} {path}")
     return 0
@@ -169,7 +178,12 @@ def run_report(args) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("grade", help="release, collect, autograde, feedback, export, report",
-                            description="Grading on a standard nbgrader course folder.")
+                            description="Grading on a standard nbgrader course folder.",
+                            epilog="exit status: 0 done (autograde: every submission has a "
+                            "score or a recorded reason); 1 nbgrader failed, the sandbox cannot "
+                            "start, or (validate) a test fails; 2 bad usage or bad input: no "
+                            "course, gradebook, submissions or release, an unreadable "
+                            "notebook.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name, help_text, run, assignment=True):

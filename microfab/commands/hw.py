@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from microfab.commands import FAILED, USAGE
+
 
 def run_probe(args) -> int:
     from hardware_shims.probe import auto_bindings, probe_schemes
@@ -22,12 +24,16 @@ def run_probe(args) -> int:
 
 def run_record(args) -> int:
     from hardware_shims import ShimError, record
+    from hardware_shims.errors import ProfileError, SessionError, UnknownSchemeError
 
     try:
         path = record(args.uri, args.frames, args.out, progress=not args.quiet)
-    except (ShimError, ValueError) as exc:
+    except (UnknownSchemeError, ProfileError, SessionError, ValueError) as exc:  # as named
         print(f"microfab hw record: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
+    except ShimError as exc:  # the device failed: lost, timed out
+        print(f"microfab hw record: {exc}", file=sys.stderr)
+        return FAILED
     print(f"recorded {path}; replay it with open_camera('replay://{path.resolve()}')")
     return 0
 
@@ -46,7 +52,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "record", help="record a camera stream to a session file (MCAP)",
         description="Read N frames from any camera URI and write them, with every frame's "
         "metadata and ground truth, to an MCAP session that replay:// plays back.",
-        epilog="example: microfab hw record usb://0 --frames 50 --out line-a.mcap")
+        epilog="example: microfab hw record usb://0 --frames 50 --out line-a.mcap; exits 2 "
+        "for an unknown or malformed URI or a missing session, 1 when the device fails.")
     rec.add_argument("uri", help="camera URI, e.g. usb://0, basler://SERIAL, sim://..., auto")
     rec.add_argument("--frames", type=int, required=True, help="how many frames to record")
     rec.add_argument("--out", required=True, help="session file to write (.mcap)")

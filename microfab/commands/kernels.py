@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from microfab.commands import USAGE
+
 
 def run_install(args) -> int:
     from lab_kernels import install_kernels
@@ -14,7 +16,7 @@ def run_install(args) -> int:
         paths = install_kernels(args.profile or None, user=args.user, prefix=prefix)
     except KeyError as exc:
         print(f"microfab kernels install: {exc.args[0]}", file=sys.stderr)
-        return 2
+        return USAGE
     for path in paths:
         print(f"installed {path.name} in {path}")
     return 0

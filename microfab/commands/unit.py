@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from course_units import UnitFormatError, load_catalogue, units_root
+from microfab.commands import FAILED, USAGE
 
 
 def _catalogue(args):
@@ -23,7 +24,7 @@ def _catalogue(args):
 def run_list(args) -> int:
     catalogue = _catalogue(args)
     if catalogue is None:
-        return 2
+        return USAGE
     header = f"{'unit':24} {'stage':26} {'station':22} {'competencies':30} {'hardware':14} time"
     print(header)
     print("-" * len(header))
@@ -42,7 +43,7 @@ def run_new(args) -> int:
         folder = scaffold_unit(root, args.unit_id, Path(args.brief))
     except (ScaffoldError, UnitFormatError) as exc:
         print(f"microfab unit new: {exc}", file=sys.stderr)
-        return 2
+        return USAGE
     print(f"created {folder}/ (unit.yaml, lesson.md, lab.md); check it with "
           f"`microfab unit check {args.unit_id}`")
     return 0
@@ -53,12 +54,12 @@ def run_check(args) -> int:
 
     catalogue = _catalogue(args)
     if catalogue is None:
-        return 2
+        return USAGE
     try:
         units = [catalogue.get(u) for u in args.units] if args.units else catalogue.units
     except KeyError as exc:
         print(f"microfab unit check: {exc.args[0]}", file=sys.stderr)
-        return 2
+        return USAGE
     print(f"gate: {len(units)} unit(s), {args.jobs} worker(s), profile {args.profile}, "
           f"{'FAST' if not args.full else 'full'} mode; work folder {args.work}")
     results = check_units(units, Path(args.work), jobs=args.jobs, profile=args.profile,
@@ -69,7 +70,7 @@ def run_check(args) -> int:
         for problem in result.problems:
             print(f"  - {problem}", file=sys.stderr)
     print(f"\n{len(results) - len(failed)} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    return FAILED if failed else 0
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -98,7 +99,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Execute each lesson with papermill, release the lab with nbgrader, and "
         "autograde the source (must score full marks), the release (must score zero) and the "
         "source with each solution stubbed in turn (every graded test must fail at least once). "
-        "Exits 1 if any unit fails.")
+        "Exits 1 if any unit fails, 2 when the units are malformed or a unit id is unknown.")
     check.add_argument("units", nargs="*", help="unit ids (default: all)")
     check.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="units gated in parallel (default: CPU count)")

@@ -3,6 +3,10 @@
 import argparse
 import hashlib
 import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -48,12 +52,86 @@ def test_a_bad_file_exits_2_naming_it_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
 
 
+def test_the_refusal_names_the_flag_not_the_python_argument(tmp_path, capsys):
+    microfab("import", "image-mask", str(tiles(tmp_path / "t", bad=True)), "--out",
+             str(tmp_path / "s.mcap"))
+    err = capsys.readouterr().err
+    assert "or import the rest with --skip-bad." in err and "skip_bad" not in err
+
+
+def many_bad(root, n=25):
+    """n crack tiles without masks, and one good tile."""
+    rng = np.random.default_rng(1)
+    for i in range(n):
+        (root / "MT_Crack").mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(root / "MT_Crack" / f"c{i:02}.jpg"), rng.integers(0, 255, (8, 8), np.uint8))
+    tiles(root)
+    return root
+
+
+def test_many_problems_are_grouped_and_verbose_lists_them_all(tmp_path, capsys):
+    root = many_bad(tmp_path / "t")
+    assert microfab("import", "image-mask", str(root), "--out", str(tmp_path / "s.mcap")) == 2
+    err = capsys.readouterr().err
+    assert "25 problem(s)" in err and "(--verbose lists all 25)" in err
+    assert "no mask" in err and "MT_Crack/c00.jpg, MT_Crack/c01.jpg, MT_Crack/c02.jpg, ..." in err
+    assert "MT_Crack/c24.jpg" not in err
+    microfab("import", "image-mask", str(root), "--out", str(tmp_path / "s.mcap"), "--verbose")
+    assert "MT_Crack/c24.jpg: no mask" in capsys.readouterr().err
+
+
+def test_a_folder_in_another_layout_exits_2_saying_what_is_expected(tmp_path, capsys):
+    code = microfab("import", "voc", str(tiles(tmp_path / "t")), "--out",
+                    str(tmp_path / "s.mcap"))
+    assert code == 2 and "is not a Pascal VOC folder" in capsys.readouterr().err
+
+
+def test_an_ambiguous_class_folder_layout_exits_2_naming_the_folders(tmp_path, capsys):
+    root = tmp_path / "one"
+    (root / "good").mkdir(parents=True)
+    cv2.imwrite(str(root / "good/a.png"), np.zeros((8, 8), np.uint8))
+    assert microfab("import", "class-folder", str(root), "--out", str(tmp_path / "s.mcap")) == 2
+    assert "one class folder only, good/ (1 image)" in capsys.readouterr().err
+
+
+def test_the_summary_shows_labels_what_was_not_imported_and_the_licence(tmp_path, capsys):
+    root = tiles(tmp_path / "t")
+    (root / "LICENSE").write_text("CC BY 4.0\n")
+    (root / "MT_Free/.DS_Store").write_bytes(b"\0")
+    assert microfab("import", "image-mask", str(root), "--out", str(tmp_path / "s.mcap")) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"labels:\n  crack +2\n  good +1\n", printed)
+    assert "pixels: Mono8 3" in printed and "licence: LICENSE: CC BY 4.0" in printed
+    assert "hidden file or folder" in printed and "MT_Free/.DS_Store" in printed
+
+
+def test_yolo_imports_from_the_command_line(tmp_path, capsys):
+    root = tmp_path / "y"
+    for stem, line in (("a", "0 0.5 0.5 0.5 0.5"), ("b", "")):
+        (root / "images").mkdir(parents=True, exist_ok=True)
+        (root / "labels").mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(root / "images" / f"{stem}.jpg"), np.zeros((8, 8), np.uint8))
+        (root / "labels" / f"{stem}.txt").write_text(line)
+    (root / "data.yaml").write_text("names: [pit]\n")
+    assert microfab("import", "yolo", str(root), "--out", str(tmp_path / "y.mcap")) == 0
+    printed = capsys.readouterr().out
+    assert "imported 2 images" in printed and "class names: from data.yaml" in printed
+
+
+def test_a_limit_below_one_is_a_usage_error(tmp_path):
+    with pytest.raises(SystemExit) as caught:
+        microfab("import", "image-mask", str(tmp_path), "--out", "s.mcap", "--limit", "0")
+    assert caught.value.code == 2
+
+
 def test_skip_bad_imports_the_rest_and_prints_what_it_skipped(tmp_path, capsys):
     out = tmp_path / "tiles.mcap"
     assert microfab("import", "image-mask", str(tiles(tmp_path / "t", bad=True)), "--out",
                     str(out), "--skip-bad", "--quiet") == 0
     printed = capsys.readouterr().out
-    assert "imported 2 images" in printed and "skipped MT_Crack/c2.jpg" in printed
+    assert "imported 2 images" in printed and "not imported: 1 item(s)" in printed
+    group = next(line for line in printed.splitlines() if "(skipped, bad)" in line)
+    assert group.split() == ["no", "mask", "(skipped,", "bad)", "1", "MT_Crack/c2.jpg"]
 
 
 def test_limit_caps_the_import(tmp_path, capsys):
@@ -120,12 +198,45 @@ def test_fetch_downloads_verifies_and_prints_the_import_command(tmp_path, monkey
     assert (tmp_path / "cache/golden/golden.bin").read_bytes() == b"golden"
 
 
-def test_fetch_with_a_wrong_digest_exits_2_with_both_digests(tmp_path, monkeypatch, capsys):
+def test_fetch_with_a_wrong_digest_exits_1_with_both_digests(tmp_path, monkeypatch, capsys):
     source = tmp_path / "golden.bin"
     source.write_bytes(b"golden")
     monkeypatch.setitem(DATA_HUB, "golden", DatasetInfo(
         name="golden", description="test", homepage="", licence="CC0", citation="nobody",
         layout="class-folder", url=source.as_uri(), sha256="0" * 64))
-    assert microfab("fetch", "golden", "--cache", str(tmp_path / "cache"), "--quiet") == 2
+    assert microfab("fetch", "golden", "--cache", str(tmp_path / "cache"), "--quiet") == 1
     err = capsys.readouterr().err
     assert "0" * 64 in err and hashlib.sha256(b"golden").hexdigest() in err
+
+
+def run_cli(*argv):
+    return subprocess.run([sys.executable, "-m", "microfab", "data", *argv],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_no_progress_bar_into_a_pipe_unless_asked(tmp_path):
+    root = tiles(tmp_path / "t")
+    piped = run_cli("import", "image-mask", str(root), "--out", str(tmp_path / "a.mcap"))
+    assert piped.returncode == 0 and piped.stderr == ""  # no bar, no carriage returns
+    assert "\r" not in piped.stdout and "imported 3 images" in piped.stdout
+    asked = run_cli("import", "image-mask", str(root), "--out", str(tmp_path / "b.mcap"),
+                    "--progress")
+    assert asked.returncode == 0 and "importing t" in asked.stderr
+
+
+MAGNETIC_TILE = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "magnetic-tile"
+
+
+@pytest.mark.skipif(not MAGNETIC_TILE.is_dir(), reason=f"magnetic-tile data set not found at "
+                    f"{MAGNETIC_TILE} (not shipped with the project; fetch it with `microfab "
+                    "data fetch magnetic-tile`)")
+def test_the_real_magnetic_tile_set_imports_a_handful(tmp_path, capsys):
+    out = tmp_path / "tiles.mcap"
+    assert microfab("import", "image-mask", str(MAGNETIC_TILE), "--out", str(out),
+                    "--limit", "12") == 0
+    printed = capsys.readouterr().out
+    assert "imported 12 images of magnetic-tile (image-mask)" in printed
+    for label in ("blowhole", "break", "crack", "fray", "good", "uneven"):
+        assert re.search(rf"\n  {label} +2\n", printed), label
+    assert "pixels: Mono8 12" in printed and "left out by --limit" in printed
+    assert "licence: none found" in printed
