@@ -128,11 +128,12 @@ def lookup(name: str) -> DatasetInfo:
     return DATA_HUB[name]
 
 
-def fetch(name: str, cache_dir: str | Path | None = None, progress: bool = True) -> Path:
+def fetch(name: str, cache_dir: str | Path | None = None, progress: bool | None = True
+          ) -> Path:
     """Download data set `name` into the cache once, verify it, unpack it; return its folder.
 
     A pip data set returns its installed data folder (or says how to install it).
-    A non-archive download returns the file itself.
+    A non-archive download returns the file itself. progress None: a bar on a terminal only.
     """
     info = lookup(name)
     if info.url is None:
@@ -172,7 +173,7 @@ def _cached_ok(target: Path, info: DatasetInfo) -> bool:
     return True
 
 
-def _download(info: DatasetInfo, target: Path, progress: bool) -> None:
+def _download(info: DatasetInfo, target: Path, progress: bool | None) -> None:
     from tqdm.auto import tqdm  # deferred: only downloads need it
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +183,7 @@ def _download(info: DatasetInfo, target: Path, progress: bool) -> None:
                 open(partial, "wb") as out, \
                 tqdm(total=int(response.headers.get("Content-Length") or 0) or None,
                      desc=f"downloading {info.name}", unit="B", unit_scale=True,
-                     disable=not progress) as bar:
+                     disable=None if progress is None else not progress) as bar:
             for chunk in iter(lambda: response.read(_CHUNK), b""):
                 out.write(chunk)
                 bar.update(len(chunk))

@@ -95,3 +95,10 @@ def test_every_entry_has_a_licence_citation_and_a_source():
                     reason="elpv-dataset is not installed (pip install elpv-dataset)")
 def test_elpv_is_fetched_by_pip_so_fetch_returns_its_folder(tmp_path):
     assert (fetch("elpv", tmp_path) / "labels.csv").is_file()
+
+
+def test_fetch_shows_a_bar_only_on_a_terminal_when_progress_is_none(source, monkeypatch,
+                                                                    tmp_path, capsys):
+    register(monkeypatch, "golden", source.as_uri(), hashlib.sha256(PAYLOAD).hexdigest())
+    assert fetch("golden", tmp_path / "cache", progress=None).read_bytes() == PAYLOAD
+    assert capsys.readouterr().err == ""  # pytest's stderr is no terminal
