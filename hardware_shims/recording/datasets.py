@@ -128,6 +128,24 @@ def lookup(name: str) -> DatasetInfo:
     return DATA_HUB[name]
 
 
+# A lab's shared drive mounted beside the project: <project>/../shared/data/NAME.
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+def local_copy(name: str) -> Path | None:
+    """A copy of data set `name` already on this machine, without downloading anything:
+    $MICROFAB_DATA/NAME, the unpacked download of `fetch`, or the shared data folder beside the
+    project; None when there is none."""
+    info = lookup(name)
+    cache = default_cache_dir() / info.name
+    unpacked = cache / "unpacked" / info.subdir if info.subdir else cache / "unpacked"
+    for folder in (cache, unpacked, SHARED_DATA / info.name):
+        if folder.is_dir() and any(child.is_dir() and child.name != "unpacked"
+                                   for child in folder.iterdir()):
+            return folder
+    return None
+
+
 def fetch(name: str, cache_dir: str | Path | None = None, progress: bool | None = True
           ) -> Path:
     """Download data set `name` into the cache once, verify it, unpack it; return its folder.

@@ -102,3 +102,21 @@ def test_fetch_shows_a_bar_only_on_a_terminal_when_progress_is_none(source, monk
     register(monkeypatch, "golden", source.as_uri(), hashlib.sha256(PAYLOAD).hexdigest())
     assert fetch("golden", tmp_path / "cache", progress=None).read_bytes() == PAYLOAD
     assert capsys.readouterr().err == ""  # pytest's stderr is no terminal
+
+
+def test_local_copy_finds_a_user_copy_a_download_or_the_shared_folder(tmp_path, monkeypatch):
+    register(monkeypatch, "tiles", "file:///nowhere/tiles.zip", "0" * 64, subdir="tiles-main")
+    monkeypatch.setenv("MICROFAB_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(datasets, "SHARED_DATA", tmp_path / "shared")
+    assert datasets.local_copy("tiles") is None  # nothing anywhere: the caller says so
+    shared = tmp_path / "shared" / "tiles" / "MT_Free"
+    shared.mkdir(parents=True)
+    assert datasets.local_copy("tiles") == shared.parent
+    fetched = tmp_path / "data" / "tiles" / "unpacked" / "tiles-main" / "MT_Crack"
+    fetched.mkdir(parents=True)
+    assert datasets.local_copy("tiles") == fetched.parent
+    own = tmp_path / "data" / "tiles" / "MT_Blowhole"
+    own.mkdir()
+    assert datasets.local_copy("tiles") == own.parent
+    with pytest.raises(DatasetError):
+        datasets.local_copy("no-such-set")
