@@ -21,10 +21,11 @@ import nbformat
 from autograder.course import CellScore, NbgraderCourse
 from autograder.held_back import ensure_held_back
 from autograder.lesson_run import lesson_problem, run_lesson
-from autograder.stubs import stub_one
+from autograder.stubs import replace_solution, stub_one
 from course_units.catalogue import Unit
 from course_units.errors import UnitFormatError
 from course_units.notebooks import check_lab, check_lesson, read_notebook
+from course_units.verbatim import verbatim_share
 from lab_kernels.cells import answer_ids, test_ids
 from lab_kernels.run import RunEnv, cell_failures
 
@@ -45,6 +46,9 @@ class GateResult:
     gate_s: float = 0.0
     vacuous_tests: list[str] = field(default_factory=list)
     untested_solutions: list[str] = field(default_factory=list)
+    mutants: int = 0  # wrong answers unit.yaml declares
+    surviving_mutants: list[str] = field(default_factory=list)  # wrong answers no test catches
+    verbatim_share: float = 0.0  # of the lab's solution lines, the share found in its lesson
 
     @property
     def passed(self) -> bool:
@@ -92,6 +96,7 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
     course.submit(unit.id, "release", release)
     for solution in answer_ids(lab):
         course.submit(unit.id, f"stub-{solution}", stub_one(lab, release, solution))
+    mutants = _submit_mutants(result, course, unit, lab)
     jobs = _grade_all(course, unit, profile, fast)
     result.lab_s = jobs["source"].wall_s
 
@@ -126,9 +131,36 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
         result.problems.append(f"{lab_path} [test cell {test!r}]: vacuous test: it passes "
                                f"whichever solution is replaced by its stub. Assert on what the "
                                f"student's code returns")
+    for mutant in mutants:
+        scores = course.scores(unit.id, f"mutant-{mutant['name']}")
+        if _total(scores)[0] >= _total(scores)[1]:
+            result.surviving_mutants.append(mutant["name"])
+            result.problems.append(
+                f"{unit.folder / 'unit.yaml'} [mutants: {mutant['name']}]: the wrong answer "
+                f"'{mutant['why']}' (replacing {mutant['replaces']!r}) scores full marks: no "
+                f"graded test catches it. Strengthen the tests of {mutant['replaces']!r}")
     for solution in result.untested_solutions:
         result.problems.append(f"{lab_path} [solution cell {solution!r}]: untested solution: no "
                                f"graded test fails when it is replaced by its stub. Add a test")
+
+
+def _submit_mutants(result: GateResult, course: NbgraderCourse, unit: Unit,
+                    lab: nbformat.NotebookNode) -> list[dict]:
+    """Submit each wrong answer unit.yaml declares; the ones that could be submitted."""
+    submitted = []
+    result.mutants = len(unit.mutants)
+    for mutant in unit.mutants:
+        try:
+            course.submit(unit.id, f"mutant-{mutant['name']}",
+                          replace_solution(lab, mutant["replaces"], mutant["code"]))
+        except KeyError:
+            result.problems.append(
+                f"{unit.folder / 'unit.yaml'} [mutants: {mutant['name']}]: replaces "
+                f"{mutant['replaces']!r}, which is no solution cell of lab.md; use one of "
+                f"{', '.join(answer_ids(lab))}")
+            continue
+        submitted.append(mutant)
+    return submitted
 
 
 def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = True) -> GateResult:
@@ -142,6 +174,7 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
         format_errors = check_lesson(lesson, unit.lesson_path) + check_lab(lab, unit.lab_path)
         if format_errors:
             raise UnitFormatError(format_errors)
+        result.verbatim_share = verbatim_share(lab, lesson).share
         run = run_lesson(unit.lesson_path, workdir, RunEnv(profile, fast),
                          timeout_s=unit.ci_budget_s)
         result.lesson_s = run.wall_s
@@ -191,4 +224,6 @@ def format_row(result: GateResult) -> str:
     status = "PASS" if result.passed else "FAIL"
     return (f"{status:4}  {result.unit_id:28}  source {result.source_score:g}/{result.max_score:g}"
             f"  release {result.release_score:g}  vacuous {len(result.vacuous_tests)}"
+            f"  mutants caught {result.mutants - len(result.surviving_mutants)}/{result.mutants}"
+            f"  verbatim {result.verbatim_share:.0%}"
             f"  {result.run_s:5.1f} s / {result.budget_s} s budget  (gate {result.gate_s:.0f} s)")

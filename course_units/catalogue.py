@@ -38,6 +38,8 @@ class Unit:
     folder: Path
     prerequisites: list[str] = field(default_factory=list)
     grading: dict = field(default_factory=dict)  # sandbox limits (lab_kernels.limits)
+    # wrong answers a student would plausibly write: each must fail a graded test (the gate)
+    mutants: list[dict] = field(default_factory=list)
 
     @property
     def lesson_path(self) -> Path:

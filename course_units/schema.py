@@ -85,6 +85,20 @@ UNIT_SCHEMA: dict = {
         "learning_time_min": {"type": "integer", "minimum": 5, "maximum": 600},
         "ci_budget_s": {"type": "integer", "minimum": 10, "maximum": 900},
         "grading": limits_schema(),
+        "mutants": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "replaces", "why", "code"],
+                "properties": {
+                    "name": {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    "replaces": {"type": "string", "minLength": 1},
+                    "why": {"type": "string", "minLength": 10},
+                    "code": {"type": "string", "minLength": 1},
+                },
+            },
+        },
     },
 }
 

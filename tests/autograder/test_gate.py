@@ -66,3 +66,37 @@ def test_a_lab_without_graded_cells_is_refused_before_running(scaffolded, tmp_pa
     result = check_unit(scaffolded, tmp_path)
     assert any("no graded test cell" in p and str(lab) in p for p in result.problems)
     assert result.lesson_s == 0  # refused before anything executed
+
+
+def _declare_mutants(unit, *mutants):
+    import yaml
+
+    path = unit.folder / "unit.yaml"
+    document = yaml.safe_load(path.read_text())
+    keys = ("name", "replaces", "why", "code")
+    document["mutants"] = [dict(zip(keys, m, strict=True)) for m in mutants]
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return load_catalogue(unit.folder.parent).get(unit.id)
+
+
+def test_a_declared_mutant_must_fail_a_graded_test(scaffolded, tmp_path):
+    unit = _declare_mutants(
+        scaffolded,
+        ("first-row-only", "mean_grey", "averages only the first row of the image",
+         "def mean_grey(image):\n    return float(image[0].mean())\n"),
+        ("median-not-mean", "mean_grey", "takes the median grey level, not the mean",
+         "import numpy as np\n\ndef mean_grey(image):\n    return float(np.median(image))\n"),
+        ("exact-copy", "mean_grey", "the right answer, renamed: no test can catch it",
+         "def mean_grey(image):\n    return float(image.mean())\n"))
+    result = check_unit(unit, tmp_path)
+    assert result.mutants == 3
+    assert result.surviving_mutants == ["exact-copy"]
+    assert any("mutants: exact-copy" in p and "scores full marks" in p for p in result.problems)
+
+
+def test_a_mutant_of_a_cell_that_is_no_solution_is_named(scaffolded, tmp_path):
+    unit = _declare_mutants(scaffolded, ("wrong-cell", "setup", "replaces the wrong cell",
+                                         "pass\n"))
+    result = check_unit(unit, tmp_path)
+    assert any("mutants: wrong-cell" in p and "no solution cell" in p and "mean_grey" in p
+               for p in result.problems)
