@@ -4,8 +4,9 @@ The project is public, so any recording it ships is one clone away from every st
 course's hidden tests therefore read lines that the digital twin renders when the instructor
 builds the course, from a seed drawn then and stored in `<course>/held-back/seed` (readable by
 the instructor only). The grader hands that folder to the trusted test process alone, which
-finds the lines as `replay://backboard/grading` through MICROFAB_SESSIONS_PATH; the student's
-kernel never sees the folder.
+finds the lines as `replay://backboard/grading` (the inspection line) and
+`replay://calibration/grading` (board views and covers through a seed-drawn lens) through
+MICROFAB_SESSIONS_PATH; the student's kernel never sees the folder.
 """
 
 from __future__ import annotations
@@ -43,26 +44,41 @@ def course_seed(course_root: Path, seed: int | None = None) -> int:
     return seed
 
 
+def held_back_lines(seed: int) -> dict:
+    """session name (`replay://NAME`) -> (line, its writer), the course's held-back lines."""
+    from hardware_shims.tools import calibration_lines, make_sessions
+
+    calibration = calibration_lines.HELD_BACK_CALIBRATION
+    return {
+        f"backboard/{make_sessions.HELD_BACK.name}":
+            (dataclasses.replace(make_sessions.HELD_BACK, seed=seed), make_sessions.write_line),
+        f"calibration/{calibration.name}":
+            (dataclasses.replace(calibration, seed=seed), calibration_lines.write_line),
+    }
+
+
 def ensure_held_back(course_root: Path, seed: int | None = None,
                      progress: bool = False) -> Path:
-    """Render the held-back lines for the course's seed, unless they are already there."""
-    from hardware_shims.tools.make_sessions import HELD_BACK, write_line
-
+    """Render the held-back lines for the course's seed; a line already rendered is kept."""
     seed = course_seed(course_root, seed)
     folder = held_back_dir(course_root)
-    line = dataclasses.replace(HELD_BACK, seed=seed)
-    path = folder / "backboard" / f"{line.name}.mcap"
-    manifest = folder / MANIFEST
-    wanted = {"line": line.name, "parts": line.parts, "seed_sha": _digest(seed)}
-    if path.is_file() and manifest.is_file() and \
-            json.loads(manifest.read_text()).get(line.name, {}).get("made_from") == wanted:
-        return folder
-    summary = write_line(line, path, progress=progress, record_seed=False)
-    manifest.write_text(json.dumps({line.name: {"made_from": wanted, **summary}}, indent=1))
+    manifest_path = folder / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    for session, (line, write_line) in held_back_lines(seed).items():
+        path = folder / f"{session}.mcap"
+        # the URIs name every frame's parameters: a changed line definition renders again
+        wanted = {"line": session, "parts": line.parts, "seed_sha": _digest(seed),
+                  "uris_sha": _digest("\n".join(line.uri(i) for i in range(line.parts)))}
+        if path.is_file() and manifest.get(session, {}).get("made_from") == wanted:
+            continue
+        summary = write_line(line, path, progress=progress, record_seed=False)
+        manifest[session] = {"made_from": wanted, **summary}
+        # written after each line: an interrupted build keeps the lines it finished
+        manifest_path.write_text(json.dumps(manifest, indent=1))
     return folder
 
 
-def _digest(seed: int) -> str:
+def _digest(text: int | str) -> str:
     import hashlib
 
-    return hashlib.sha256(f"microfab-held-back:{seed}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"microfab-held-back:{text}".encode()).hexdigest()[:16]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from autograder.held_back import course_seed, ensure_held_back, held_back_dir
@@ -39,3 +41,42 @@ def test_a_damaged_seed_file_says_what_to_do(tmp_path):
     (held_back_dir(tmp_path) / "seed").write_text("oops")
     with pytest.raises(ValueError, match="restore it"):
         course_seed(tmp_path)
+
+
+def test_the_calibration_line_shows_boards_then_covers_through_one_seeded_lens(tmp_path,
+                                                                               monkeypatch):
+    from hardware_shims import open_camera
+    from hardware_shims.tools.calibration_lines import HELD_BACK_CALIBRATION as line
+
+    monkeypatch.setenv(SESSIONS_PATH_ENV, str(ensure_held_back(tmp_path, seed=5)))
+    with open_camera("replay://calibration/grading") as camera:
+        frames = [camera.read() for _ in range(line.parts)]
+    boards, covers = frames[:line.views], frames[line.views:]
+    assert all(f.extra["target"] == "checkerboard" and len(f.extra["corners_px"]) == 88
+               for f in boards)
+    assert all("target" not in f.extra and f.light == "dark-field" for f in covers)
+    lenses = {tuple(f.extra["dist_coeffs"]) for f in frames}
+    assert len(lenses) == 1 and any(lenses.pop())
+    other = ensure_held_back(tmp_path / "other", seed=6)
+    monkeypatch.setenv(SESSIONS_PATH_ENV, str(other))
+    with open_camera("replay://calibration/grading") as camera:
+        assert camera.read().extra["dist_coeffs"] != frames[0].extra["dist_coeffs"]
+
+
+def test_only_a_missing_or_changed_line_is_rendered_again(tmp_path):
+    folder = ensure_held_back(tmp_path, seed=5)
+    inspection, calibration = (folder / "backboard" / "grading.mcap",
+                               folder / "calibration" / "grading.mcap")
+    kept = inspection.stat().st_mtime_ns
+    calibration.unlink()
+    ensure_held_back(tmp_path)
+    assert calibration.is_file() and inspection.stat().st_mtime_ns == kept
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["backboard/grading"]["made_from"]["uris_sha"] = "an older line definition"
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    kept = calibration.stat().st_mtime_ns
+    ensure_held_back(tmp_path)
+    rendered = json.loads((folder / "manifest.json").read_text())
+    assert rendered["backboard/grading"]["made_from"]["uris_sha"] != "an older line definition"
+    assert rendered["calibration/grading"] == manifest["calibration/grading"]
+    assert calibration.stat().st_mtime_ns == kept
