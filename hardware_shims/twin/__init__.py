@@ -1,10 +1,11 @@
 """The digital twin of the backboard inspection station: a deterministic, labelled renderer.
 
 `render_part(config, index)` draws part `index` of a line described by a
-`hardware_shims.cameras.sim.StationConfig`: the cover (glass or brushed aluminium, cut-out,
-printed logo) in its pose on the conveyor, at most one defect with its pixel mask, under one of
-four lights, through a lens and a noisy 8-bit sensor. The same (config, index) gives the same
-pixels on every run.
+`hardware_shims.cameras.sim.StationConfig`: the cover (glass with faint waviness and dust, or
+brushed aluminium with its grain and streaks; cut-out, printed logo) in its pose on the conveyor,
+at most one defect (irregular, of varying contrast) with its exact pixel mask, under one of four
+lights, through a lens and a noisy 8-bit sensor. The same (config, index) gives the same pixels
+on every run. README.md states every distribution.
 """
 
 from .render import render_part

@@ -1,4 +1,28 @@
-"""Defects of a back cover, sized in millimetres, drawn into the surface maps with their masks."""
+"""Defects of a back cover: what is drawn, from which distributions, sized in millimetres.
+
+Every defect has a type, a size in mm (`size_mm`, what a spec limit is compared with), a place
+on the cover and shape parameters. Each parameter is drawn from the distribution named in
+`DISTRIBUTIONS` (see `distributions.py`); `hardware_shims/twin/README.md` tabulates them.
+
+Two random streams per part keep lines stable: the part's own stream draws what the twin has
+always drawn (type, size, place, angle, bow, depth), in the same order, so a seed still puts the
+same defect in the same place; a second stream, seeded by (seed, part, 1), draws how real the
+defect looks: its contrast, an irregular outline, a meandering path of varying width with gaps.
+
+  scratch       a path of `length_mm` (= size, the chord between its ends), bowed and
+                meandering, whose width varies along it and tapers at both ends; some are
+                broken into segments by short gaps
+  pit           a dent of `diameter_mm` (= size: the circle of its area) with an irregular rim
+  stain         an oil film of `length_mm` (= size, along its major axis), irregular outline,
+                mottled, thicker towards its rim (a "coffee ring")
+  edge-chip     a jagged bite out of a long edge, `size_mm` = 2 x radius: its length along it
+  print-offset  the printed logo shifted by `size_mm`
+  rough-patch   (opt-in: `defects=...,rough-patch`) a patch of rough, uneven surface of
+                `length_mm` (= size): it scatters light like a fine texture
+
+Outlines are scaled so that the size stays exact however irregular they are. Every type's
+`contrast` is U(contrast_min, 1), `contrast_min` a station parameter (default `CONTRAST_MIN`).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +31,63 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from .geometry import COVER_MM, Canvas, PartProjector, cutout_outline, logo_bbox_mm
-from .surface import MATERIALS, SurfaceMaps
+from .distributions import Choice, Uniform
+from .geometry import COVER_MM, cutout_outline, logo_bbox_mm
 
-DEFECT_TYPES = ("scratch", "pit", "stain", "edge-chip", "print-offset")
+DEFECT_TYPES = ("scratch", "pit", "stain", "edge-chip", "print-offset", "rough-patch")
+SHAPE_STREAM = 1  # the second random stream of a part: how its defect looks
+CONTRAST_MIN = 0.8  # default of the station's contrast_min: the faintest defect it draws
+CONTRAST = Uniform(CONTRAST_MIN, 1.0)  # the station's contrast_min replaces the lower end
+
+
+# The one table of defect parameters; README.md and unit 01's lesson quote it.
+DISTRIBUTIONS: dict[str, dict[str, Uniform | Choice]] = {
+    "scratch": {
+        "length_mm": Uniform(1.5, 25.0),  # size
+        "width_mm": Uniform(0.03, 0.15),  # nominal width, before its variation along the path
+        "angle_deg": Uniform(0.0, 180.0),
+        "bow": Uniform(-0.08, 0.08),  # sagitta / length
+        "meander": Uniform(0.0, 0.015),  # lateral wander / length
+        "width_variation": Uniform(0.05, 0.25),  # coefficient of variation along the path
+        "gaps": Choice((0, 1, 2, 3), (0.5, 0.25, 0.15, 0.1)),
+        "gap_mm": Uniform(0.03, 0.15),  # length of each gap
+        "contrast": CONTRAST,  # share of the full scatter of a fresh scratch
+    },
+    "pit": {
+        "diameter_mm": Uniform(0.3, 1.5),  # size
+        "depth_um": Uniform(20.0, 60.0),
+        "irregularity": Uniform(0.05, 0.2),  # largest radial deviation of the rim / radius
+        "contrast": CONTRAST,  # share of a fresh pit's dimming and rim scatter
+    },
+    "stain": {
+        "length_mm": Uniform(3.0, 12.0),  # size: nominal major axis
+        "aspect": Uniform(0.4, 0.9),  # minor / major axis
+        "angle_deg": Uniform(0.0, 180.0),
+        "irregularity": Uniform(0.05, 0.2),
+        "mottle": Uniform(0.05, 0.3),  # relative variation of the film's density inside
+        "rim": Uniform(0.0, 0.6),  # density gathered at the rim from the middle (coffee ring)
+        "contrast": CONTRAST,  # density of the film
+    },
+    "edge-chip": {
+        "radius_mm": Uniform(0.4, 2.0),  # size = 2 x radius
+        "x_mm": Uniform(-60.0, 60.0),  # along the long edge, from the cover's centre
+        "irregularity": Uniform(0.1, 0.3),
+        "contrast": CONTRAST,  # scatter of the broken rim
+    },
+    "print-offset": {
+        "offset_mm": Uniform(0.4, 1.5),  # size
+        "direction_rad": Uniform(0.0, 2 * np.pi),
+    },
+    "rough-patch": {
+        "length_mm": Uniform(1.5, 6.0),  # size: nominal major axis
+        "aspect": Uniform(0.5, 1.0),
+        "angle_deg": Uniform(0.0, 180.0),
+        "irregularity": Uniform(0.1, 0.3),
+        "roughness": Uniform(0.15, 0.5),  # scatter of the roughened surface
+        "relief_um": Uniform(0.5, 3.0),  # RMS height of its unevenness
+        "contrast": CONTRAST,
+    },
+}
 
 
 @dataclass
@@ -23,9 +100,8 @@ class Defect:
     params: dict = field(default_factory=dict)
 
     def record(self, mask: np.ndarray) -> dict:
-        ys, xs = np.nonzero(mask)
-        bbox = [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if xs.size \
-            else None
+        x, y, w, h = cv2.boundingRect(mask)  # of the non-zero pixels
+        bbox = [x, y, x + w, y + h] if w else None
         return {"type": self.kind, "size_mm": round(self.size_mm, 4),
                 "centre_mm": [round(c, 3) for c in self.centre_mm], "bbox_px": bbox}
 
@@ -46,106 +122,60 @@ def _free_spot(rng: np.random.Generator, margin_mm: float) -> tuple[float, float
     return 40.0, 20.0
 
 
-def sample_defect(kind: str, rng: np.random.Generator) -> Defect:
-    """Draw a defect's size and place from the ranges seen on the line."""
+def _draw(kind: str, names: str, rng: np.random.Generator) -> dict:
+    table = DISTRIBUTIONS[kind]
+    return {name: table[name].draw(rng) for name in names.split()}
+
+
+def sample_defect(kind: str, rng: np.random.Generator,
+                  shape_rng: np.random.Generator | None = None,
+                  contrast_min: float = CONTRAST_MIN) -> Defect:
+    """Draw a defect's size and place (`rng`), then how it looks (`shape_rng`)."""
+    if kind not in DEFECT_TYPES:
+        raise ValueError(f"unknown defect type {kind!r}; valid: {', '.join(DEFECT_TYPES)}")
+    table = DISTRIBUTIONS[kind]
     if kind == "scratch":
-        length = rng.uniform(1.5, 25.0)
+        length = table["length_mm"].draw(rng)
         centre = _free_spot(rng, length / 2 + 1)
-        return Defect(kind, length, centre, {"width_mm": rng.uniform(0.03, 0.15),
-                                             "angle_deg": rng.uniform(0, 180),
-                                             "bow": rng.uniform(-0.08, 0.08)})
-    if kind == "pit":
-        diameter = rng.uniform(0.3, 1.5)
-        return Defect(kind, diameter, _free_spot(rng, 2), {"depth_um": rng.uniform(20, 60)})
-    if kind == "stain":
-        major = rng.uniform(3.0, 12.0)
-        return Defect(kind, major, _free_spot(rng, major / 2 + 1),
-                      {"minor_mm": major * rng.uniform(0.4, 0.9),
-                       "angle_deg": rng.uniform(0, 180)})
-    if kind == "edge-chip":
-        radius = rng.uniform(0.4, 2.0)
+        defect = Defect(kind, length, centre, _draw(kind, "width_mm angle_deg bow", rng))
+    elif kind == "pit":
+        diameter = table["diameter_mm"].draw(rng)
+        defect = Defect(kind, diameter, _free_spot(rng, 2), _draw(kind, "depth_um", rng))
+    elif kind == "stain":
+        major = table["length_mm"].draw(rng)
+        centre = _free_spot(rng, major / 2 + 1)
+        params = {"minor_mm": major * table["aspect"].draw(rng),
+                  "angle_deg": table["angle_deg"].draw(rng)}
+        defect = Defect(kind, major, centre, params)
+    elif kind == "edge-chip":
+        radius = table["radius_mm"].draw(rng)
         side = rng.choice([-1.0, 1.0])
-        centre = (float(rng.uniform(-60, 60)), float(side * COVER_MM[1] / 2))
-        return Defect(kind, 2 * radius, centre, {"radius_mm": radius})
-    if kind == "print-offset":
-        distance = rng.uniform(0.4, 1.5)
-        angle = rng.uniform(0, 2 * np.pi)
+        centre = (table["x_mm"].draw(rng), float(side * COVER_MM[1] / 2))
+        defect = Defect(kind, 2 * radius, centre, {"radius_mm": radius})
+    elif kind == "print-offset":
+        distance = table["offset_mm"].draw(rng)
+        angle = table["direction_rad"].draw(rng)
         offset = (float(distance * np.cos(angle)), float(distance * np.sin(angle)))
         return Defect(kind, distance, offset, {"offset_mm": offset})
-    raise ValueError(f"unknown defect type {kind!r}; valid: {', '.join(DEFECT_TYPES)}")
+    else:  # rough-patch
+        major = table["length_mm"].draw(rng)
+        centre = _free_spot(rng, major / 2 + 1)
+        params = {"minor_mm": major * table["aspect"].draw(rng),
+                  "angle_deg": table["angle_deg"].draw(rng)}
+        defect = Defect(kind, major, centre, params)
+    if shape_rng is not None:
+        defect.params.update(_looks(kind, shape_rng, contrast_min))
+    return defect
 
 
-def _scratch_points(defect: Defect) -> np.ndarray:
-    half = defect.size_mm / 2
-    t = np.linspace(-1, 1, 9)
-    along = t * half
-    across = defect.params["bow"] * defect.size_mm * (1 - t**2)
-    a = np.radians(defect.params["angle_deg"])
-    direction, normal = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
-    return np.asarray(defect.centre_mm) + along[:, None] * direction + across[:, None] * normal
-
-
-def _bbox(centre, half: float) -> np.ndarray:
-    cx, cy = centre
-    return np.array([[cx - half, cy - half], [cx + half, cy + half], [cx - half, cy + half],
-                     [cx + half, cy - half]])
-
-
-def draw_defect(defect: Defect, maps: SurfaceMaps, projector: PartProjector,
-                cover_mask: np.ndarray) -> np.ndarray:
-    """Change the surface maps where the defect is; return its full-frame 0/255 mask."""
-    mask = np.zeros(maps.shape, np.uint8)
-    mm_per_px = projector.mm_per_px
-    if defect.kind == "scratch":
-        points = _scratch_points(defect)
-        canvas = Canvas(projector, maps.shape, points).polyline(points)
-        if canvas.empty:  # outside the field of view: the camera cannot see it
-            return mask
-        # a scratch narrower than a pixel still scatters, in proportion to what it covers
-        strength = 0.95 * min(1.0, defect.params["width_mm"] / mm_per_px + 0.15)
-        maps.add_scatter(canvas.coverage(), strength, canvas.roi)
-        mask[canvas.roi][canvas.mask(64)] = 255
-    elif defect.kind == "pit":
-        radius = defect.size_mm / 2
-        canvas = Canvas(projector, maps.shape, _bbox(defect.centre_mm, radius + 0.5))
-        if canvas.empty:
-            return mask
-        canvas.circle(defect.centre_mm, radius)
-        inside = canvas.coverage()
-        maps.scale(inside, specular=0.35, roi=canvas.roi)
-        sigma_px = max(radius / 2 / mm_per_px, 0.7)
-        relief = cv2.GaussianBlur(inside, (0, 0), sigma_px)
-        maps.relief_um[canvas.roi] -= relief * np.float32(defect.params["depth_um"])
-        rim = Canvas(projector, maps.shape, _bbox(defect.centre_mm, radius + 0.5))
-        rim.circle(defect.centre_mm, radius, thickness_mm=max(0.08, mm_per_px))
-        maps.add_scatter(rim.coverage(), 0.6, rim.roi)
-        mask[canvas.roi][canvas.mask(64)] = 255
-        maps.relief_rois.append(canvas.roi)
-    elif defect.kind == "stain":
-        major, minor = defect.size_mm / 2, defect.params["minor_mm"] / 2
-        a = np.radians(defect.params["angle_deg"])
-        t = np.linspace(0, 2 * np.pi, 48, endpoint=False)
-        ellipse = np.stack([major * np.cos(t), minor * np.sin(t)], axis=1)
-        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-        outline = ellipse @ rot.T + np.asarray(defect.centre_mm)
-        canvas = Canvas(projector, maps.shape, outline, margin_px=8).fill(outline)
-        if canvas.empty:  # outside the field of view: the camera cannot see it
-            return mask
-        soft = cv2.GaussianBlur(canvas.coverage(), (0, 0), max(0.4 / mm_per_px, 0.7))
-        # an oil film dims the mirror reflection, barely the diffuse one, and scatters nothing
-        maps.scale(soft, albedo=0.93, specular=0.6, roi=canvas.roi)
-        mask[canvas.roi][soft >= 0.5] = 255
-    elif defect.kind == "edge-chip":
-        radius = defect.params["radius_mm"]
-        canvas = Canvas(projector, maps.shape, _bbox(defect.centre_mm, radius + 0.3))
-        if canvas.empty:
-            return mask
-        canvas.circle(defect.centre_mm, radius)
-        notch = canvas.coverage() * cover_mask[canvas.roi]
-        maps.blend(notch, MATERIALS["conveyor"], canvas.roi)
-        rim = Canvas(projector, maps.shape, _bbox(defect.centre_mm, radius + 0.3))
-        rim.circle(defect.centre_mm, radius, thickness_mm=max(0.1, mm_per_px))
-        maps.add_scatter(rim.coverage() * cover_mask[rim.roi], 0.7, rim.roi)
-        mask[canvas.roi][notch >= 0.5] = 255
-    # print-offset is drawn by the renderer, which moves the logo (see render.py)
-    return mask
+def _looks(kind: str, rng: np.random.Generator, contrast_min: float) -> dict:
+    """How real the defect looks: contrast, irregular outline, path and texture seeds."""
+    names = {"scratch": "meander width_variation gaps gap_mm",
+             "pit": "irregularity",
+             "stain": "irregularity mottle rim",
+             "edge-chip": "irregularity",
+             "rough-patch": "irregularity roughness relief_um"}[kind]
+    looks = _draw(kind, names, rng)
+    looks["contrast"] = Uniform(contrast_min, 1.0).draw(rng)
+    looks["texture_seed"] = int(rng.integers(2**31))  # outline, path and mottle: drawn later
+    return looks

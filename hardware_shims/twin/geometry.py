@@ -41,16 +41,16 @@ class PartProjector:
         self.pose, self.mm_per_px = pose, mm_per_px
         width, height = size_px
         theta = np.radians(pose.angle_deg)
-        self._rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-        self._centre_px = np.array([width / 2 + pose.x_mm / mm_per_px,
-                                    height / 2 + pose.y_mm / mm_per_px])
+        self.rotation = np.array([[np.cos(theta), -np.sin(theta)],
+                                  [np.sin(theta), np.cos(theta)]])
+        self.centre_px = np.array([width / 2 + pose.x_mm / mm_per_px,
+                                   height / 2 + pose.y_mm / mm_per_px])
 
     def to_px(self, points_mm: np.ndarray) -> np.ndarray:
-        return (np.asarray(points_mm) @ self._rot.T) / self.mm_per_px + self._centre_px
+        return (np.asarray(points_mm) @ self.rotation.T) / self.mm_per_px + self.centre_px
 
     def length_px(self, length_mm: float) -> float:
         return length_mm / self.mm_per_px
-
 
 
 class Canvas:
@@ -75,20 +75,21 @@ class Canvas:
     def empty(self) -> bool:
         return self.layer.size == 0
 
-    def _fixed(self, points_mm) -> np.ndarray:
+    def fixed(self, points_mm) -> np.ndarray:
+        """Points in the layer's pixels, as cv2's fixed-point coordinates (SHIFT bits)."""
         px = self.projector.to_px(np.asarray(points_mm, dtype=float)) - self.origin
         return np.round(px * (1 << SHIFT)).astype(np.int32)
 
     def fill(self, points_mm, value: int = 255) -> Canvas:
         if self.empty:  # wholly outside the frame: nothing to draw
             return self
-        cv2.fillPoly(self.layer, [self._fixed(points_mm)], value, cv2.LINE_AA, SHIFT)
+        cv2.fillPoly(self.layer, [self.fixed(points_mm)], value, cv2.LINE_AA, SHIFT)
         return self
 
     def polyline(self, points_mm, thickness_px: int = 1, value: int = 255) -> Canvas:
         if self.empty:  # wholly outside the frame: nothing to draw
             return self
-        cv2.polylines(self.layer, [self._fixed(points_mm)], False, value, thickness_px,
+        cv2.polylines(self.layer, [self.fixed(points_mm)], False, value, thickness_px,
                       cv2.LINE_AA, SHIFT)
         return self
 
@@ -96,7 +97,7 @@ class Canvas:
                thickness_mm: float | None = None) -> Canvas:
         if self.empty:
             return self
-        centre = self._fixed([centre_mm])[0]
+        centre = self.fixed([centre_mm])[0]
         radius = round(self.projector.length_px(radius_mm) * (1 << SHIFT))
         thickness = -1 if thickness_mm is None else max(
             1, round(self.projector.length_px(thickness_mm)))

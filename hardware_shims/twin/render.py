@@ -1,11 +1,18 @@
-"""One frame of the inspection station: part, defect, light, optics and sensor, seeded."""
+"""One frame of the inspection station: part, texture, defect, light, lens and sensor, seeded.
+
+Three random streams per part, each seeded by (seed, part index[, stream]): the part's own
+(trigger, pose, defect type, size and place, grain phase, sensor noise), the defect's looks
+(`defects.SHAPE_STREAM`) and the surface texture's placement (`texture.TEXTURE_STREAM`). Part 7
+looks the same whether or not parts 0..6 were drawn.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..frame import Frame
-from .defects import draw_defect, sample_defect
+from .defects import SHAPE_STREAM, sample_defect
+from .drawing import draw_defect
 from .geometry import (
     COVER_MM,
     Canvas,
@@ -18,40 +25,45 @@ from .geometry import (
 )
 from .lighting import radiance
 from .sensor import defocus_sigma_px, expose, lens_focal_mm, motion_blur_px
-from .surface import MATERIALS, SurfaceMaps, brushed_grain
+from .surface import MATERIALS, SurfaceMaps
+from .texture import TEXTURE_STREAM, TEXTURES, apply_texture
 
 TRIGGER_JITTER_S = 0.0005
 
 
-def _part_rng(config, index: int) -> np.random.Generator:
+def _part_rng(config, index: int, stream: int | None = None) -> np.random.Generator:
     # one stream per (seed, part): part 7 looks the same whether or not parts 0..6 were drawn
-    return np.random.default_rng([config.seed, index])
+    key = [config.seed, index] if stream is None else [config.seed, index, stream]
+    return np.random.default_rng(key)
 
 
-def _choose_defect(config, rng: np.random.Generator):
+def _choose_defect(config, rng: np.random.Generator, index: int):
     kinds = [k for k in config.defects.split(",") if k]
     if not kinds or rng.random() >= config.defect_rate:
         return None
-    return sample_defect(str(rng.choice(kinds)), rng)
+    return sample_defect(str(rng.choice(kinds)), rng, _part_rng(config, index, SHAPE_STREAM),
+                         config.contrast_min)
 
 
 def render_part(config, index: int) -> Frame:
     """Render part `index` of the line described by a StationConfig."""
     rng = _part_rng(config, index)
-    height, width, mm_per_px = config.height, config.width, config.mm_per_px
+    mm_per_px = config.mm_per_px
+    canvas_w, canvas_h = config.width, config.height
     trigger_delay_s = float(rng.normal(0.0, TRIGGER_JITTER_S))
     pose = Pose(x_mm=float(rng.uniform(-4, 4) + config.speed_mm_s * trigger_delay_s),
                 y_mm=float(rng.uniform(-3, 3)), angle_deg=float(rng.uniform(-2, 2)))
-    defect = _choose_defect(config, rng)
-    projector = PartProjector(pose, mm_per_px, (width, height))
+    defect = _choose_defect(config, rng, index)
+    projector = PartProjector(pose, mm_per_px, (canvas_w, canvas_h))
 
-    maps = SurfaceMaps(height, width, MATERIALS["conveyor"])
+    maps = SurfaceMaps(canvas_h, canvas_w, MATERIALS["conveyor"])
     cover = Canvas(projector, maps.shape, cover_outline()).fill(cover_outline())
     cover_cov = cover.coverage()
     maps.blend(cover_cov, MATERIALS[config.material], cover.roi)
-    if config.material == "aluminium":
-        grain = brushed_grain(maps.shape, mm_per_px, pose.angle_deg, rng)[cover.roi]
-        maps.scatter[cover.roi] *= 1 + cover_cov * (grain - 1)
+    phase = TEXTURES["aluminium"]["grain_phase_rad"].draw(rng) \
+        if config.material == "aluminium" else 0.0
+    texture = apply_texture(config.material, maps, projector, cover.roi, cover_cov, config.seed,
+                            phase, _part_rng(config, index, TEXTURE_STREAM))
     edge = Canvas(projector, maps.shape, cover_outline())
     edge.polyline(np.vstack([cover_outline(), cover_outline()[:1]]),
                   thickness_px=max(1, round(0.25 / mm_per_px)))
@@ -65,11 +77,10 @@ def render_part(config, index: int) -> Frame:
 
     cover_mask = np.zeros(maps.shape, np.float32)
     cover_mask[cover.roi] = cover_cov
-    mask = None
+    mask = np.zeros(maps.shape, np.uint8)
     if defect is not None:
         if defect.kind == "print-offset":
             nominal = logo_shapes(Canvas(projector, maps.shape, logo_bbox_mm(offset)))
-            mask = np.zeros(maps.shape, np.uint8)
             mask[logo.roi][logo.mask() != nominal.mask()] = 255
         else:
             mask = draw_defect(defect, maps, projector, cover_mask)
@@ -86,7 +97,8 @@ def render_part(config, index: int) -> Frame:
         "cover_mm": list(COVER_MM),
         "defects": [defect.record(mask)] if defect is not None else [],
         "defects_outside_view": outside_view,
-        "lens_focal_mm": lens_focal_mm(width, config.fov_mm, config.working_distance_mm),
+        "texture": texture,
+        "lens_focal_mm": lens_focal_mm(config.width, config.fov_mm, config.working_distance_mm),
         "working_distance_mm": config.working_distance_mm,
         "defocus_sigma_px": defocus_sigma_px(config),
         "motion_blur_px": motion_blur_px(config),
@@ -96,6 +108,5 @@ def render_part(config, index: int) -> Frame:
     return Frame(
         image=image, index=index, timestamp_s=index * config.takt_s + trigger_delay_s,
         exposure_us=config.exposure_us, gain_db=config.gain_db, light=config.light,
-        part_id=f"BB-{config.seed:03d}-{index:05d}", label=label,
-        defect_mask=mask if mask is not None else np.zeros(maps.shape, np.uint8), extra=extra,
+        part_id=f"BB-{config.seed:03d}-{index:05d}", label=label, defect_mask=mask, extra=extra,
     )

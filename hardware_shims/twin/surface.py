@@ -66,13 +66,3 @@ class SurfaceMaps:
         np.maximum(scatter, coverage * strength, out=scatter)
         self.specular[roi] *= 1.0 - coverage * strength
 
-
-def brushed_grain(shape: tuple[int, int], mm_per_px: float, angle_deg: float,
-                  rng: np.random.Generator) -> np.ndarray:
-    """Periodic brushed texture (1 +- 0.5) across the brushing direction, in the part's frame."""
-    height, width = shape
-    theta = np.radians(angle_deg)
-    y = (np.arange(height, dtype=np.float32) * np.float32(np.cos(theta) * mm_per_px))[:, None]
-    x = (np.arange(width, dtype=np.float32) * np.float32(-np.sin(theta) * mm_per_px))[None, :]
-    phase = np.float32(2 * np.pi / BRUSH_PERIOD_MM) * (y + x) + np.float32(rng.uniform(0, 6.28))
-    return (1.0 + 0.5 * np.sin(phase)).astype(np.float32)

@@ -45,10 +45,16 @@ def test_mm_per_px_halves_when_the_field_of_view_halves():
     ("defects=scratch,crack", "unknown types"),
     ("colour=red", "unknown parameter"),
     ("width=100000", "out of range"),
+    ("contrast_min=1.5", "valid: 0 to 1"),
 ])
 def test_bad_parameters_are_refused_with_the_valid_range(query, message):
     with pytest.raises(MalformedURIError, match=message):
         station_config(parse_uri(f"{STATION}?{query}"))
+
+
+def test_opt_in_defect_types_are_accepted():
+    config = station_config(parse_uri(f"{STATION}?defects=scratch,rough-patch"))
+    assert config.defects == "scratch,rough-patch"
 
 
 def test_unknown_station_is_refused():
