@@ -1,17 +1,25 @@
 """`sim://`: the digital twin of the backboard inspection station, opened as a camera.
 
   sim://backboard-station?light=dark-field&exposure_us=800&seed=7
+  sim://backboard-station?target=checkerboard&board=9x6&square_mm=10&k1=-0.2&seed=3
 
 Every station parameter is a URI parameter with a unit and a valid range; exposure, gain and the
 image size are also GenICam features (`ExposureTime`, `Gain`, `Width`, `Height`) so a slider can
 change them live. The renderer behind it is `hardware_shims.twin` (`render_part(config, index)`);
 this module owns the parameters and the camera contract, the twin owns the pixels.
+
+The lens follows OpenCV's camera model: radial `k1`, `k2` and tangential `p1`, `p2` (all 0, no
+distortion, by default) act on the pinhole camera whose focal length in pixels is
+`working_distance_mm / mm_per_px` and whose principal point is the image centre. `target=
+checkerboard` puts a calibration board (`board` = inner corners across x down, `square_mm`)
+under the camera instead of a cover, in a new pose for every part index.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +32,10 @@ from .base import Camera
 STATIONS = ("backboard-station",)
 LIGHTS = ("bright-field", "dark-field", "coaxial", "low-angle")
 MATERIALS = ("glass", "aluminium")
+TARGETS = ("part", "checkerboard")
 # every type the twin draws; the default line leaves out the opt-in rough-patch
 DEFECT_TYPES = ("scratch", "pit", "stain", "edge-chip", "print-offset", "rough-patch")
+BOARD_CORNERS = (3, 30)  # inner corners per side that findChessboardCorners handles
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,13 @@ PARAMS: dict[str, Param] = {
     "contrast_min": Param(float, 0.8, 0.0, 1.0),  # faintest defect, share of a fresh one's
     "parts": Param(int, 0, 0, 1_000_000),  # 0: an endless line
     "seed": Param(int, 0, 0, 2**31 - 1),
+    "k1": Param(float, 0.0, -0.5, 0.5),
+    "k2": Param(float, 0.0, -0.5, 0.5),
+    "p1": Param(float, 0.0, -0.02, 0.02),
+    "p2": Param(float, 0.0, -0.02, 0.02),
+    "target": Param(str, "part", choices=TARGETS),
+    "board": Param(str, "9x6"),  # inner corners: columns x rows
+    "square_mm": Param(float, 10.0, 1.0, 100.0, unit="mm"),
 }
 FEATURE_TO_PARAM = {"ExposureTime": "exposure_us", "Gain": "gain_db", "Width": "width",
                     "Height": "height"}
@@ -81,10 +98,28 @@ class StationConfig:
     parts: int
     seed: int
     contrast_min: float = 0.8
+    k1: float = 0.0
+    k2: float = 0.0
+    p1: float = 0.0
+    p2: float = 0.0
+    target: str = "part"
+    board: str = "9x6"
+    square_mm: float = 10.0
 
     @property
     def mm_per_px(self) -> float:
         return self.fov_mm / self.width
+
+    @property
+    def dist_coeffs(self) -> tuple[float, float, float, float]:
+        """OpenCV's (k1, k2, p1, p2)."""
+        return (self.k1, self.k2, self.p1, self.p2)
+
+    @property
+    def board_corners(self) -> tuple[int, int]:
+        """Inner corners (columns, rows) of the checkerboard, OpenCV's patternSize."""
+        columns, rows = self.board.split("x")
+        return int(columns), int(rows)
 
     def replace(self, **changes: Any) -> StationConfig:
         return dataclasses.replace(self, **changes)
@@ -121,6 +156,11 @@ def station_config(uri: ResourceURI) -> StationConfig:
     if unknown:
         raise MalformedURIError(f"defects={config.defects!r} in {uri} names unknown types "
                                 f"{sorted(unknown)}; valid: {','.join(DEFECT_TYPES)}")
+    low, high = BOARD_CORNERS
+    if not re.fullmatch(r"\d+x\d+", config.board) or \
+            not all(low <= n <= high for n in config.board_corners):
+        raise MalformedURIError(f"board={config.board!r} in {uri} is not valid; give the inner "
+                                f"corners as COLUMNSxROWS, each {low} to {high}, e.g. 9x6")
     return config
 
 

@@ -69,7 +69,8 @@ def pixel_digest(frames) -> str:
     digest = hashlib.sha256()
     for frame in frames:
         digest.update(frame.image.tobytes())
-        digest.update(frame.defect_mask.tobytes())
+        if frame.defect_mask is not None:  # a calibration board has no defect to mask
+            digest.update(frame.defect_mask.tobytes())
         digest.update((frame.label or "").encode())
     return digest.hexdigest()
 

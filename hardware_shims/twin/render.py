@@ -23,9 +23,11 @@ from .geometry import (
     logo_bbox_mm,
     logo_shapes,
 )
+from .lens import lens_of
 from .lighting import radiance
 from .sensor import defocus_sigma_px, expose, lens_focal_mm, motion_blur_px
 from .surface import MATERIALS, SurfaceMaps
+from .target import render_checkerboard
 from .texture import TEXTURE_STREAM, TEXTURES, apply_texture
 
 TRIGGER_JITTER_S = 0.0005
@@ -47,9 +49,12 @@ def _choose_defect(config, rng: np.random.Generator, index: int):
 
 def render_part(config, index: int) -> Frame:
     """Render part `index` of the line described by a StationConfig."""
+    if config.target == "checkerboard":
+        return render_checkerboard(config, index)
     rng = _part_rng(config, index)
     mm_per_px = config.mm_per_px
-    canvas_w, canvas_h = config.width, config.height
+    lens = lens_of(config)
+    canvas_w, canvas_h = lens.canvas_size
     trigger_delay_s = float(rng.normal(0.0, TRIGGER_JITTER_S))
     pose = Pose(x_mm=float(rng.uniform(-4, 4) + config.speed_mm_s * trigger_delay_s),
                 y_mm=float(rng.uniform(-3, 3)), angle_deg=float(rng.uniform(-2, 2)))
@@ -85,7 +90,8 @@ def render_part(config, index: int) -> Frame:
         else:
             mask = draw_defect(defect, maps, projector, cover_mask)
 
-    image = expose(radiance(config.light, maps, mm_per_px), config, rng)
+    image = expose(lens.image(radiance(config.light, maps, mm_per_px)), config, rng)
+    mask = lens.mask(mask)
     outside_view = []
     if defect is not None and not mask.any():
         outside_view, defect = [defect.record(mask)], None  # ground truth is what the camera sees
@@ -104,6 +110,7 @@ def render_part(config, index: int) -> Frame:
         "motion_blur_px": motion_blur_px(config),
         "speed_mm_s": config.speed_mm_s,
         "trigger_delay_s": trigger_delay_s,
+        **lens.record(),
     }
     return Frame(
         image=image, index=index, timestamp_s=index * config.takt_s + trigger_delay_s,

@@ -45,11 +45,24 @@ def test_mm_per_px_halves_when_the_field_of_view_halves():
     ("defects=scratch,crack", "unknown types"),
     ("colour=red", "unknown parameter"),
     ("width=100000", "out of range"),
+    ("k1=0.9", "valid: -0.5 to 0.5"),
+    ("p2=0.1", "valid: -0.02 to 0.02"),
+    ("target=star", "valid: part, checkerboard"),
+    ("board=9by6", "COLUMNSxROWS"),
+    ("board=2x6", "each 3 to 30"),
+    ("square_mm=0.5", "valid: 1 to 100"),
     ("contrast_min=1.5", "valid: 0 to 1"),
 ])
 def test_bad_parameters_are_refused_with_the_valid_range(query, message):
     with pytest.raises(MalformedURIError, match=message):
         station_config(parse_uri(f"{STATION}?{query}"))
+
+
+def test_lens_and_target_parameters_default_to_no_distortion_and_a_part():
+    config = station_config(parse_uri(STATION))
+    assert config.dist_coeffs == (0.0, 0.0, 0.0, 0.0) and config.target == "part"
+    board = station_config(parse_uri(f"{STATION}?target=checkerboard&board=7x5&k1=-0.1"))
+    assert board.board_corners == (7, 5) and board.k1 == -0.1
 
 
 def test_opt_in_defect_types_are_accepted():

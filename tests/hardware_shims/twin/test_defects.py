@@ -11,6 +11,7 @@ from hardware_shims.cameras.sim import station_config
 from hardware_shims.twin import render_part
 from hardware_shims.twin.defects import DEFECT_TYPES, DISTRIBUTIONS, sample_defect
 from hardware_shims.twin.distributions import Choice, Uniform
+from hardware_shims.twin.target import POSE
 from hardware_shims.twin.texture import TEXTURES
 from hardware_shims.uri import parse_uri
 
@@ -80,7 +81,7 @@ def test_rough_patch_is_opt_in_and_scatters_under_dark_field():
 
 def test_the_twin_readme_states_every_distribution():
     readme = (Path(twin.__file__).parent / "README.md").read_text()
-    tables = {**DISTRIBUTIONS, **TEXTURES}
+    tables = {**DISTRIBUTIONS, **TEXTURES, "checkerboard": POSE}
     for kind, table in tables.items():
         for name, distribution in table.items():
             row = rf"\*{{0,2}}`{name}`\*{{0,2}} \| {re.escape(str(distribution))} \|"
