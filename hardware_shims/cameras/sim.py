@@ -10,9 +10,9 @@ this module owns the parameters and the camera contract, the twin owns the pixel
 
 The lens follows OpenCV's camera model: radial `k1`, `k2` and tangential `p1`, `p2` (all 0, no
 distortion, by default) act on the pinhole camera whose focal length in pixels is
-`working_distance_mm / mm_per_px` and whose principal point is the image centre. `target=
-checkerboard` puts a calibration board (`board` = inner corners across x down, `square_mm`)
-under the camera instead of a cover, in a new pose for every part index.
+`working_distance_mm / mm_per_px` and whose principal point is the image centre.
+`target=checkerboard` puts a calibration board (`board`: inner corners, columns x rows;
+`square_mm`) under the camera instead of a cover, in a new pose for every part index.
 """
 
 from __future__ import annotations
