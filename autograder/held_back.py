@@ -53,7 +53,7 @@ def held_back_lines(seed: int) -> dict:
         f"backboard/{make_sessions.HELD_BACK.name}":
             (dataclasses.replace(make_sessions.HELD_BACK, seed=seed), make_sessions.write_line),
         f"calibration/{calibration.name}":
-            (dataclasses.replace(calibration, seed=seed), calibration_lines.write_line),
+            (dataclasses.replace(calibration, seed=seed), make_sessions.write_line),
     }
 
 
@@ -68,7 +68,8 @@ def ensure_held_back(course_root: Path, seed: int | None = None,
         path = folder / f"{session}.mcap"
         # the URIs name every frame's parameters: a changed line definition renders again
         wanted = {"line": session, "parts": line.parts, "seed_sha": _digest(seed),
-                  "uris_sha": _digest("\n".join(line.uri(i) for i in range(line.parts)))}
+                  "uris_sha": _digest("\n".join(line.uri(i) for i in range(line.parts))),
+                  "twin": twin_version()}
         if path.is_file() and manifest.get(session, {}).get("made_from") == wanted:
             continue
         summary = write_line(line, path, progress=progress, record_seed=False)
@@ -76,6 +77,14 @@ def ensure_held_back(course_root: Path, seed: int | None = None,
         # written after each line: an interrupted build keeps the lines it finished
         manifest_path.write_text(json.dumps(manifest, indent=1))
     return folder
+
+
+def twin_version() -> str:
+    """Changes with the digital twin's pixels: the shipped sessions' checksums, which
+    `make_sessions --check` keeps equal to what the twin renders today."""
+    from hardware_shims.tools.make_sessions import CHECKSUMS
+
+    return _digest(CHECKSUMS.read_text() if CHECKSUMS.is_file() else "")
 
 
 def _digest(text: int | str) -> str:

@@ -7,18 +7,14 @@ covers under dark-field light, glass and aluminium, seen through the same lens. 
 distortion (k1, k2, p1, p2) is drawn from the line's seed, so a course's hidden tests check a
 calibration that no student has seen. Every frame records the true `camera_matrix`,
 `dist_coeffs` and (boards) `corners_px` in its `extra`. `write_line` of `make_sessions` renders
-it like any other line (this module's `write_line` until that one takes frames without a
-defect mask).
+it like any other line (board views carry no defect mask, which its digest allows).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 SIZE = "width=1280&height=960&fov_mm=180"
 BOARD = "11x8"
@@ -61,30 +57,3 @@ class CalibrationLine:
 HELD_BACK_CALIBRATION = CalibrationLine(
     "grading", "held-back calibration line: board views and covers through one unseen lens",
     12, 8, 0)
-
-
-def write_line(line: CalibrationLine, path: Path, progress: bool = False,
-               record_seed: bool = False) -> dict:
-    """`make_sessions.write_line` for a line whose board views carry no defect mask.
-
-    (`make_sessions.pixel_digest` reads every frame's mask; until it skips missing ones, this
-    writes the same session with a digest of what each frame has.)
-    """
-    from hardware_shims.recording.session import SessionWriter
-    from hardware_shims.tools.make_sessions import render_line
-
-    frames = list(tqdm(render_line(line), total=line.parts, desc=line.name,
-                       disable=not progress, unit="part"))
-    meta = {"line": line.name, "description": line.description,
-            "generator": "hardware_shims.tools.calibration_lines"}
-    if record_seed:
-        meta["seed"] = line.seed
-    path.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with SessionWriter(path, metadata=meta) as writer:
-        for frame in frames:
-            writer.write_frame(frame)
-            digest.update(frame.image.tobytes())
-            if frame.defect_mask is not None:
-                digest.update(frame.defect_mask.tobytes())
-    return {"frames": len(frames), "pixels_sha256": digest.hexdigest()}
