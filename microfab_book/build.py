@@ -110,6 +110,9 @@ def _config_file(root: Path, config: dict, execute: str, jupyterhub_url: str | N
         return None
     if execute == "off":
         config.setdefault("execute", {})["execute_notebooks"] = "off"
+        # glued figures exist only in executed pages: without execution their absence is expected
+        sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+        sphinx["suppress_warnings"] = [*sphinx.get("suppress_warnings", []), "mystnb.glue"]
     if jupyterhub_url:
         config.setdefault("launch_buttons", {})["jupyterhub_url"] = jupyterhub_url
     path = root / STAGING_DIR / "_config.yml"
