@@ -193,10 +193,15 @@ def find_leaks(site: Path, catalogue: Catalogue, memo: AuditMemo | None = None) 
     return leaks
 
 
+# a script URL written into an inline script, for a loader to fetch later
+SCRIPT_URL = re.compile(r"""["'](?P<url>(?:https?:)?//[^"'\s]+\.m?js)["']""", re.IGNORECASE)
+
+
 class _AssetLinks(HTMLParser):
     def __init__(self):
         super().__init__()
         self.links: list[tuple[str, str]] = []
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -204,6 +209,14 @@ class _AssetLinks(HTMLParser):
             self.links.append(("script src", attrs["src"]))
         elif tag == "link" and attrs.get("href"):
             self.links.append(("link href", attrs["href"]))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.links += [("inline script loads", m["url"]) for m in SCRIPT_URL.finditer(data)]
 
 
 def is_external(url: str) -> bool:

@@ -75,9 +75,22 @@ def check_widget_modules(app: Sphinx, pagename: str, templatename: str, context:
             location=pagename, type="microfab", subtype="widgets")
 
 
+def drop_thebe_loader(app: Sphinx, pagename: str, templatename: str, context: dict,
+                      doctree) -> None:
+    """The book has no live-code button: sphinx-thebe's loader, which names thebe on a CDN the
+    offline book must not reach, is left out of every page."""
+    def thebe(script) -> bool:
+        body = getattr(script, "attributes", {}).get("body", "") or ""
+        return "THEBE_JS_URL" in body or str(script).endswith("sphinx-thebe.js") or \
+            str(getattr(script, "filename", "")).endswith("sphinx-thebe.js")
+
+    context["script_files"] = [s for s in context.get("script_files", []) if not thebe(s)]
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_units_in_toc)
     # after sphinx-book-theme has added its buttons (priority 501)
     app.connect("html-page-context", drop_lab_launch_buttons, priority=600)
     app.connect("html-page-context", check_widget_modules)
+    app.connect("html-page-context", drop_thebe_loader)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

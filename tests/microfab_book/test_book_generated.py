@@ -90,7 +90,7 @@ def test_find_leaks_sees_escaped_html_notebook_json_and_held_back_sessions(tmp_p
     site.mkdir()
     (site / "clean.html").write_text("<p>nothing to see</p>")
     (site / "page.html").write_text(
-        '<pre><span class="n">_</span>, <span class="n">mask</span> = cv2.threshold(image, 0, '
+        '<pre><span class="n">_</span>, <span class="n">bright</span> = cv2.threshold(image, 0, '
         "255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)</pre>")
     source = ["def gray_histogram(image):\n",
               "    return np.bincount(image.ravel(), minlength=256)\n"]
@@ -110,6 +110,14 @@ def test_external_assets_are_scripts_and_links_from_other_hosts(tmp_path):
     found = external_assets(tmp_path)
     assert found == ["a.html: <script src=https://cdn.example/y.js>",
                      "a.html: <link href=//fonts.example/z.css>"]
+
+
+def test_a_script_url_inside_an_inline_script_is_external_too(tmp_path):
+    (tmp_path / "b.html").write_text(
+        '<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js";</script>'
+        '<script>const local = "_static/x.js"; const page = "https://example.org/";</script>')
+    assert external_assets(tmp_path) == [
+        "b.html: <inline script loads=https://unpkg.com/thebe@0.8.2/lib/index.js>"]
 
 
 def test_book_toc_command_writes_and_checks(tmp_path, capsys):
