@@ -27,7 +27,8 @@ def defocus_sigma_px(config) -> float:
     focal = lens_focal_mm(config.width, config.fov_mm, config.working_distance_mm)
     aperture_mm = focal / F_NUMBER
     blur_circle_mm = aperture_mm * abs(config.defocus_mm) / config.working_distance_mm
-    return 0.5 * blur_circle_mm / config.mm_per_px
+    # a uniform disc of diameter d has a standard deviation of d / 4 along each axis
+    return 0.25 * blur_circle_mm / config.mm_per_px
 
 
 def motion_blur_px(config) -> float:
