@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from course_units.errors import FormatError, UnitFormatError
 from lab_kernels.cells import answer_ids, is_graded, is_test, test_ids
 
 NBGRADER_SCHEMA_VERSION = 3
+# nbgrader's markers: what the student release replaces or removes
+MARKERS = {
+    "solution": (r"#+\s*BEGIN SOLUTION", r"#+\s*END SOLUTION"),
+    "hidden test": (r"#+\s*BEGIN HIDDEN TESTS", r"#+\s*END HIDDEN TESTS"),
+    "mark scheme": (r"=+\s*BEGIN MARK SCHEME\s*=+", r"=+\s*END MARK SCHEME\s*=+"),
+}
+
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """A MyST (.md) or .ipynb source as an nbformat 4 notebook with cell ids."""
+    import jupytext  # imported on first read: a process that only checks markers stays light
+
     try:
         notebook = jupytext.read(path)
     except Exception as exc:  # jupytext raises many types for a broken source
@@ -96,3 +105,17 @@ def check_lesson(notebook: nbformat.NotebookNode, path: Path) -> list[FormatErro
 
 def cells_with_outputs(notebook: nbformat.NotebookNode) -> list[int]:
     return [i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and c.get("outputs")]
+
+
+def marked_regions(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
+    """(lines inside begin/end markers, lines outside)."""
+    inside, outside, within = [], [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if re.fullmatch(begin + r".*", stripped):
+            within = True
+        elif re.fullmatch(end + r".*", stripped):
+            within = False
+        else:
+            (inside if within else outside).append(line)
+    return inside, outside

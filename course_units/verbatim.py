@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import io
 import keyword
-import re
 import tokenize
 from dataclasses import dataclass
 
 import nbformat
 
+from course_units.notebooks import MARKERS, marked_regions
 from lab_kernels.cells import is_answer
 
 MAX_SHARE = 0.10  # above this, the gate fails the lab
 MIN_TOKENS = 8  # shorter lines (`h, w = img.shape`) say nothing about where code came from
-SOLUTION = re.compile(r"^[ \t]*#+[ \t]*BEGIN SOLUTION.*?^[ \t]*#+[ \t]*END SOLUTION",
-                      re.MULTILINE | re.DOTALL)
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
            tokenize.ENDMARKER}
 
@@ -70,10 +68,8 @@ def solution_lines(lab: nbformat.NotebookNode) -> list[str]:
     for cell in lab.cells:
         if not is_answer(cell):
             continue
-        regions = SOLUTION.findall(cell.source) or [cell.source]
-        for region in regions:
-            lines += [line for line in region.splitlines()[1:] if "SOLUTION" not in line] \
-                if SOLUTION.match(region) else region.splitlines()
+        inside, _ = marked_regions(cell.source, *MARKERS["solution"])
+        lines += inside or cell.source.splitlines()  # no markers: nbgrader replaces it whole
     return lines
 
 

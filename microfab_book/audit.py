@@ -17,17 +17,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from course_units.catalogue import Catalogue
+from course_units.notebooks import MARKERS, marked_regions
 
 HELD_BACK = ("backboard/grading",)  # recorded sessions only hidden tests may use
 MEMO_FORMAT = 1  # bump when a check changes: every file is read again
 MIN_SECRET_CHARS = 12  # shorter lines (`return mask`, `pass`) say nothing about a solution
 BINARY_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".ico", ".woff", ".woff2", ".ttf", ".eot",
                    ".otf", ".pickle", ".doctree", ".inv", ".zip", ".gz", ".pdf", ".mcap"}
-MARKERS = {
-    "solution": (r"#+\s*BEGIN SOLUTION", r"#+\s*END SOLUTION"),
-    "hidden test": (r"#+\s*BEGIN HIDDEN TESTS", r"#+\s*END HIDDEN TESTS"),
-    "mark scheme": (r"=+\s*BEGIN MARK SCHEME\s*=+", r"=+\s*END MARK SCHEME\s*=+"),
-}
 
 
 @dataclass(frozen=True)
@@ -39,20 +35,6 @@ class Secret:
 
 def normalise(text: str) -> str:
     return " ".join(text.split())
-
-
-def _regions(source: str, begin: str, end: str) -> tuple[list[str], list[str]]:
-    """(lines inside begin/end markers, lines outside)."""
-    inside, outside, within = [], [], False
-    for line in source.splitlines():
-        stripped = line.strip()
-        if re.fullmatch(begin + r".*", stripped):
-            within = True
-        elif re.fullmatch(end + r".*", stripped):
-            within = False
-        else:
-            (inside if within else outside).append(line)
-    return inside, outside
 
 
 def lab_secrets(catalogue: Catalogue) -> list[Secret]:
@@ -75,7 +57,7 @@ def lab_secrets(catalogue: Catalogue) -> list[Secret]:
                 continue
             rest = cell.source
             for kind, (begin, end) in MARKERS.items():
-                inside, outside = _regions(rest, begin, end)
+                inside, outside = marked_regions(rest, begin, end)
                 found += [(unit.id, kind, line) for line in inside]
                 rest = "\n".join(outside)
             public += [normalise(line) for line in rest.splitlines()]
