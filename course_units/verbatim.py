@@ -34,6 +34,16 @@ class VerbatimShare:
     def share(self) -> float:
         return len(self.found) / self.counted if self.counted else 0.0
 
+    def problem(self, lab_path, lesson_path) -> str | None:
+        """The gate's failure line when the share is over MAX_SHARE, else None."""
+        if self.share <= MAX_SHARE:
+            return None
+        lines = "\n".join(f"    {line}" for line in self.found)
+        return (f"{lab_path}: {len(self.found)} of the lab's {self.counted} solution lines "
+                f"({self.share:.0%}) stand in {lesson_path}, over the limit of {MAX_SHARE:.0%}. "
+                f"Ask for a variant the lesson does not show (another defect type, light, "
+                f"material or tolerance; course_units/AUTHORING.md, Labs). The lines:\n{lines}")
+
 
 def shape(line: str) -> tuple[str, ...] | None:
     """The normalised tokens of one line of code, or None when it is not worth counting."""

@@ -43,3 +43,19 @@ def test_the_share_counts_solution_lines_found_in_the_lesson():
     assert share.counted == 2 and share.found == ["smooth = cv2.GaussianBlur(image, (5, 5), 0)"]
     assert share.share == 0.5
     assert verbatim_share(lab, _lesson("print('nothing alike here at all, none')")).share == 0
+
+
+def test_a_share_over_the_limit_is_a_problem_that_names_the_files_and_lines():
+    lab = _lab("def f(image):\n"
+               "    ### BEGIN SOLUTION\n"
+               "    smooth = cv2.GaussianBlur(image, (5, 5), 0)\n"
+               "    edges = cv2.Canny(smooth, 50, 150, L2gradient=True)\n"
+               "    return edges\n"
+               "    ### END SOLUTION\n")
+    copied = verbatim_share(lab, _lesson("blurred = cv2.GaussianBlur(frame, (7, 7), 0)"))
+    problem = copied.problem("units/09/lab.md", "units/09/lesson.md")
+    assert "units/09/lab.md" in problem and "units/09/lesson.md" in problem
+    assert "1 of the lab's 2 solution lines (50%)" in problem and "variant" in problem
+    assert "    smooth = cv2.GaussianBlur(image, (5, 5), 0)" in problem
+    assert verbatim_share(lab, _lesson("print('nothing alike here at all, none')")) \
+        .problem("lab.md", "lesson.md") is None
