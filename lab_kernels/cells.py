@@ -60,3 +60,14 @@ def test_ids(notebook: NotebookNode) -> list[str]:
 
 def answer_ids(notebook: NotebookNode) -> list[str]:
     return [grade_id(cell) for cell in notebook.cells if is_answer(cell)]
+
+
+def task_heading(notebook: NotebookNode, index: int) -> str:
+    """The heading a student reads above cell `index` ("Task 2: the part mask"), or ""."""
+    for cell in reversed(notebook.cells[:index]):
+        if cell.cell_type == "markdown":
+            heading = next((line.lstrip("#").strip() for line in cell.source.splitlines()
+                            if line.startswith("#")), "")
+            if heading:
+                return heading
+    return ""

@@ -126,25 +126,30 @@ def run_validate(args) -> int:
     if not path.is_file():
         return _fail("validate", FileNotFoundError(f"no notebook at {path}"))
     try:
-        results = validate_notebook(path, RunEnv(active_profile().name, fast_mode()))
+        problems = validate_notebook(path, RunEnv(active_profile().name, fast_mode()))
     except Exception as exc:  # nbgrader raises for unreadable notebooks and kernel failures
         unreadable = isinstance(exc, (ValueError, UnicodeDecodeError)) or \
             type(exc).__name__ in ("NotJSONError", "ValidationError")
         return _fail("validate", exc, USAGE if unreadable else FAILED)
-    # failed tests, edited read-only cells, or cells whose type changed: not ready to submit
-    problems = {"failed": "a test fails", "changed": "a read-only cell was edited",
-                "type_changed": "a cell's type was changed"}
-    found = 0
-    for key, what in problems.items():
-        for cell in results.get(key, []):
-            found += 1
-            first = cell["source"].splitlines()[0] if cell["source"] else ""
-            print(f"{what}: {first}")
-            if cell.get("raw_error"):
-                print("    " + cell["raw_error"].strip().splitlines()[-1])
-    print(f"{path}: " + (f"{found} problem(s); fix them before you submit" if found
-                         else "all visible tests pass"))
-    return 1 if found else 0
+    red, green = _colours(sys.stdout)
+    for problem in problems:
+        print(red(problem.describe()))
+    at_stake = sum(p.points for p in problems)
+    print(f"{path}: " + (red(f"{len(problems)} problem(s)") +
+                         (f", {at_stake:g} point(s) at stake" if at_stake else "") +
+                         "; fix them before you submit" if problems
+                         else green("all visible tests pass")))
+    return 1 if problems else 0
+
+
+def _colours(stream):
+    """Red and green for a terminal; plain text for files, pipes and NO_COLOR
+    (https://no-color.org)."""
+    import os
+
+    if not stream.isatty() or os.environ.get("NO_COLOR"):
+        return str, str
+    return (lambda text: f"\x1b[31m{text}\x1b[0m"), (lambda text: f"\x1b[32m{text}\x1b[0m")
 
 
 def run_export(args) -> int:
@@ -227,7 +232,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     report.add_argument("--out", default="reports", help="folder for the CSV and HTML files")
     validate = actions.add_parser(
         "validate", help="check your notebook before you submit (exit 1 if a test fails)",
-        description="Run the notebook and its visible tests, as the autograder will; exits "
-        "non-zero when a test fails or an error occurs.")
+        description="Run the notebook and its visible tests, as the autograder will, and name "
+        "each failing test as the lab does (task, test, points) with its reason, or the "
+        "function that is not implemented yet. Exits non-zero when a test fails or an error "
+        "occurs. Colour on a terminal only; set NO_COLOR=1 for none.")
     validate.add_argument("notebook")
     validate.set_defaults(run=run_validate)

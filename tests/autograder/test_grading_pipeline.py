@@ -117,17 +117,59 @@ def test_a_run_killed_with_sigkill_resumes_without_loss_or_duplicates(lab_course
         assert len(gradebook.find_assignment(ASSIGNMENT).submissions) == 6
 
 
-def test_validate_exits_non_zero_on_a_failing_notebook(graded_course, tmp_path):
+def _with_task_heading(notebook):
+    notebook.cells.insert(1, nbformat.v4.new_markdown_cell("## Task 1: double a number\n\nWrite"))
+    return notebook
+
+
+def test_validate_names_failing_tests_by_task_test_and_points(graded_course, tmp_path):
     release = nbformat.read(str(graded_course.release_path(ASSIGNMENT)), as_version=4)
     source = nbformat.read(str(graded_course.source_path(ASSIGNMENT)), as_version=4)
-    nbformat.write(release, str(tmp_path / "stub.ipynb"))
-    nbformat.write(source, str(tmp_path / "done.ipynb"))
+    half = nbformat.read(str(graded_course.source_path(ASSIGNMENT)), as_version=4)
+    half.cells[1].source = "def double(x):\n    return 2 * x if np.ndim(x) == 0 else x"
+    for name, notebook in (("stub", release), ("done", source), ("half", half)):
+        nbformat.write(_with_task_heading(notebook), str(tmp_path / f"{name}.ipynb"))
     run = [sys.executable, "-m", "microfab", "grade", "validate"]
-    stub = subprocess.run([*run, str(tmp_path / "stub.ipynb")], capture_output=True, text=True)
-    done = subprocess.run([*run, str(tmp_path / "done.ipynb")], capture_output=True, text=True)
-    assert stub.returncode == 1 and "a test fails" in stub.stdout
-    assert "NotImplementedError" in stub.stdout
+
+    def validate(name, **env):
+        return subprocess.run([*run, str(tmp_path / f"{name}.ipynb")], capture_output=True,
+                              text=True, env={**os.environ, **env})
+
+    stub, done, half = validate("stub"), validate("done"), validate("half")
+    assert stub.returncode == 1
+    assert "Task 1: double a number \u2014 test_visible (1 point) fails" in stub.stdout
+    assert "test_array (2 points) fails" in stub.stdout
+    assert "double is not implemented yet" in stub.stdout
+    assert "3 point(s) at stake" in stub.stdout
+    assert "\x1b[" not in stub.stdout + stub.stderr  # a pipe gets no colour codes
+    assert half.returncode == 1 and "test_array (2 points) fails" in half.stdout
+    assert "AssertionError: double each element" in half.stdout
+    assert "test_visible" not in half.stdout  # it passes
     assert done.returncode == 0 and "all visible tests pass" in done.stdout
+
+
+def test_validate_colours_a_terminal_unless_no_color(monkeypatch, capsys):
+    from microfab.commands.grade import _colours
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    red, _ = _colours(Terminal())
+    assert red("fails") == "\x1b[31mfails\x1b[0m"
+    monkeypatch.setenv("NO_COLOR", "1")
+    red, _ = _colours(Terminal())
+    assert red("fails") == "fails"
+
+
+def test_a_failure_reason_names_the_function_still_a_stub():
+    from autograder.validate import failure_reason
+
+    raw = ("\x1b[36mCell\x1b[39m In[4], line 4, in \x1b[36mpart_mask\x1b[39m\x1b[34m(image)\n"
+           "----> 4     raise NotImplementedError()\n\n\x1b[31mNotImplementedError\x1b[39m: ")
+    assert failure_reason(raw).startswith("part_mask is not implemented yet")
+    assert failure_reason("Traceback\nAssertionError: the mask has holes") == \
+        "AssertionError: the mask has holes"
 
 
 def test_a_corrupt_gradebook_is_refused_naming_the_file(lab_course_factory):

@@ -36,3 +36,18 @@ def test_each_role_is_told_apart():
     assert grade_id(plain) == "" and grade_id(test) == "t"
     notebook = nbformat.v4.new_notebook(cells=[test, answer, given, written, plain])
     assert cells.test_ids(notebook) == ["t"] and cells.answer_ids(notebook) == ["a"]
+
+
+def test_the_task_heading_is_the_last_heading_above_the_cell():
+    import nbformat
+
+    from lab_kernels.cells import task_heading
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Lab: the line"),
+        nbformat.v4.new_markdown_cell("## Task 2: the part mask (2 points)\n\nWrite it."),
+        nbformat.v4.new_markdown_cell("No heading here."),
+        nbformat.v4.new_code_cell("assert True"),
+    ])
+    assert task_heading(notebook, 3) == "Task 2: the part mask (2 points)"
+    assert task_heading(notebook, 0) == ""
