@@ -27,31 +27,68 @@ def _overrides(args):
     return config
 
 
+def _exchange(args) -> Path:
+    """The one exchange release and collect use: --exchange, else the course's
+    nbgrader_config.py (c.Exchange.root), else nbgrader's default."""
+    from autograder.course import load_config
+
+    config = load_config(Path(args.course), _overrides(args))
+    return Path(config.Exchange.get("root", "/srv/nbgrader/exchange"))
+
+
+def _create_exchange_hint(exchange: Path) -> str:
+    return (f"create it as a user who may (e.g. `sudo mkdir -p {exchange} && sudo chmod 777 "
+            f"{exchange}`, as nbgrader's docs say), or name another with --exchange DIR or "
+            f"c.Exchange.root in nbgrader_config.py")
+
+
 def run_release(args) -> int:
     from autograder.course import NbgraderError, run_nbgrader
 
+    exchange = _exchange(args)
     try:
         run_nbgrader(Path(args.course), "generate_assignment", args.assignment, force=True,
                      create=True)
-        if args.exchange:
-            run_nbgrader(Path(args.course), "release_assignment", args.assignment,
-                         overrides=_overrides(args))
+        # nbgrader creates a missing exchange with the permissions students need (0777)
+        overrides = _overrides(args)
+        overrides.ExchangeReleaseAssignment.force = True  # a re-release replaces the old one
+        run_nbgrader(Path(args.course), "release_assignment", args.assignment,
+                     overrides=overrides)
     except NbgraderError as exc:  # nbgrader ran and failed
+        if "permission denied" in str(exc).lower() or not exchange.is_dir():
+            return _fail("release", RuntimeError(
+                f"the exchange {exchange} cannot be created or made writable for students: "
+                f"{_create_exchange_hint(exchange)}"), FAILED)
         return _fail("release", exc, FAILED)
-    where = f"the exchange {args.exchange}" if args.exchange else \
-        f"{Path(args.course) / 'release' / args.assignment} (no --exchange given)"
-    print(f"released {args.assignment} to {where}")
+    print(f"released {args.assignment}: students fetch it from the exchange {exchange} "
+          f"(student version also in {Path(args.course) / 'release' / args.assignment})")
     return 0
 
 
 def run_collect(args) -> int:
-    from autograder.course import NbgraderError, run_nbgrader
+    from autograder.course import NbgraderError, load_config, run_nbgrader
 
+    exchange = _exchange(args)
+    course_id = load_config(Path(args.course)).CourseDirectory.get("course_id", "")
+    inbound = exchange / course_id / "inbound"
+    if not exchange.is_dir():
+        return _fail("collect", FileNotFoundError(
+            f"the exchange {exchange} does not exist, so nothing was submitted to it: release "
+            f"the assignment first (`microfab grade release {args.assignment}` creates it), or "
+            f"{_create_exchange_hint(exchange)}"))
+    submitted = inbound.is_dir() and any(inbound.glob(f"*+{args.assignment}+*"))
+    if not submitted:  # nbgrader only logs a warning for this
+        print(f"no submissions of {args.assignment} in the exchange {exchange} yet "
+              f"(students submit with the Assignments tab or `nbgrader submit`)")
+        return 0
     try:
         run_nbgrader(Path(args.course), "collect", args.assignment, overrides=_overrides(args))
     except NbgraderError as exc:  # nbgrader ran and failed
         return _fail("collect", exc, FAILED)
-    print(f"collected {args.assignment} into {Path(args.course) / 'submitted'}")
+    students = sorted(p.name for p in (Path(args.course) / "submitted").iterdir()
+                      if (p / args.assignment).is_dir())
+    print(f"collected {args.assignment} from {exchange} into "
+          f"{Path(args.course) / 'submitted'}: {len(students)} student(s)")
     return 0
 
 
@@ -200,9 +237,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         return p
 
     release = action("release", "generate the student version and release it", run_release)
-    release.add_argument("--exchange", help="nbgrader exchange folder (JupyterHub setups)")
+    exchange_help = ("the nbgrader exchange folder (default: c.Exchange.root in the course's "
+                     "nbgrader_config.py; release creates it, writable by students, when "
+                     "missing)")
+    release.add_argument("--exchange", help=exchange_help)
     collect = action("collect", "collect submissions from the exchange", run_collect)
-    collect.add_argument("--exchange", help="nbgrader exchange folder")
+    collect.add_argument("--exchange", help=exchange_help)
     autograde = action(
         "autograde", "grade every submission in the sandbox, in parallel", run_autograde)
     autograde.formatter_class = argparse.RawDescriptionHelpFormatter
