@@ -138,3 +138,17 @@ class NbgraderCourse:
             notebook = gradebook.find_submission_notebook(assignment, assignment, student)
             return [CellScore(g.name, float(g.score or 0), float(g.max_score))
                     for g in notebook.grades]
+
+
+def assignment_scores(root: Path, assignment: str) -> dict[str, tuple[float, float]]:
+    """student -> (score, max score) of every graded submission of `assignment`, as nbgrader's
+    gradebook holds them (late penalties and manual grades included)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gradebook:
+        try:
+            submissions = gradebook.find_assignment(assignment).submissions
+        except MissingEntry:
+            return {}
+        return {s.student.id: (float(s.score or 0), float(s.max_score or 0))
+                for s in submissions}

@@ -9,6 +9,7 @@ tracebacks of such cells down to the error message, since tracebacks quote sourc
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
@@ -62,3 +63,55 @@ def feedback_config() -> Config:
     config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, SanitizeSubmission,
                                              CSSHTMLHeaderPreprocessor]
     return config
+
+
+# --- the HTML a student opens: it must work offline ------------------------------------------
+
+MATHJAX_BUNDLE = Path(__file__).resolve().parents[1] / "node_modules" / "mathjax" / "es5" / \
+    "tex-svg-full.js"  # MathJax 3, SVG output: no web fonts to fetch, one self-contained file
+CDN_SCRIPT = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>',
+                        re.IGNORECASE)
+# nbconvert's classic template leaves Markdown tables without rules or padding
+TABLE_CSS = """<style>
+.rendered_html table { border-collapse: collapse; margin: 0.5em 0; }
+.rendered_html th, .rendered_html td { border: 1px solid #bbb; padding: 0.3em 0.8em;
+  text-align: left; }
+.rendered_html th { background: #f3f3f3; }
+</style>"""
+MATHJAX_CONFIG = """<script>
+window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], processEscapes: true},
+                  svg: {fontCache: 'global'}, options: {enableMenu: false}};
+</script>"""
+
+
+class FeedbackError(RuntimeError):
+    """Feedback cannot be made to work offline; the message says what to install."""
+
+
+def offline_html(html: str, bundle: str) -> str:
+    """Feedback HTML with MathJax inlined from the vendored bundle instead of a CDN."""
+    if MATHJAX_CONFIG in html:
+        return html  # made offline already
+    if "</script" in bundle:
+        raise FeedbackError("the MathJax bundle contains '</script' and cannot be inlined")
+    inline = f"{MATHJAX_CONFIG}\n<script>{bundle}</script>\n{TABLE_CSS}"
+    html, replaced = CDN_SCRIPT.subn(lambda _: inline, html, count=1)
+    if not replaced:
+        html = html.replace("</head>", f"{inline}\n</head>", 1)
+    return html
+
+
+def make_offline(course_root: Path, assignment: str,
+                 bundle_path: Path = MATHJAX_BUNDLE) -> list[Path]:
+    """Rewrite the assignment's feedback HTML (feedback/<student>/<assignment>/) to load
+    nothing from the network."""
+    if not bundle_path.is_file():
+        raise FeedbackError(f"MathJax is not installed at {bundle_path}, so equations in the "
+                            "feedback would need the internet: run `npm ci` at the repository "
+                            "root (make env does)")
+    bundle = bundle_path.read_text(encoding="utf-8")
+    pages = sorted((Path(course_root) / "feedback").glob(f"*/{assignment}/*.html"))
+    for page in pages:
+        page.write_text(offline_html(page.read_text(encoding="utf-8"), bundle),
+                        encoding="utf-8")
+    return pages

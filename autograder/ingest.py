@@ -94,16 +94,21 @@ def log_refused(course_root: Path, assignment: str, folder: str, reason: str) ->
                                 "status": "refused", "reason": reason, "wall_s": 0.0})
 
 
+def log_path(course_root: Path) -> Path:
+    """The grading log: one JSON line per graded or refused submission, every run."""
+    return Path(course_root) / WORK_DIR / LOG
+
+
 def _append(root: Path, entry: dict) -> None:
     entry["at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     (root / WORK_DIR).mkdir(parents=True, exist_ok=True)
-    with open(root / WORK_DIR / LOG, "a", encoding="utf-8") as log:
+    with open(log_path(root), "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
 
 
 def graded_log(course_root: Path) -> dict[tuple[str, str], dict]:
     """(assignment, student) -> the last log entry: what a resumed run may skip."""
-    path = Path(course_root) / WORK_DIR / LOG
+    path = log_path(course_root)
     entries = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -135,22 +135,49 @@ def run_autograde(args) -> int:
         print(f"not graded: {why}", file=sys.stderr)
     if run.skipped:
         print(f"already graded (use --force to regrade): {', '.join(run.skipped)}")
-    for result in run.results:
-        note = f" — {result.reason.splitlines()[0]}" if result.reason else ""
-        print(f"{result.student:24} {result.status:9} {result.wall_s:6.1f} s{note}")
+    _print_scores(Path(args.course), args.assignment, run)
     return 0
+
+
+def _print_scores(course: Path, assignment: str, run) -> None:
+    """The run's table, in the shape of `nbgrader list`: student, score / max, status, reason."""
+    from autograder.course import assignment_scores
+    from autograder.ingest import log_path
+
+    scores = assignment_scores(course, assignment)
+    rows = [(r.student, scores.get(r.student), r.status,
+             r.reason.splitlines()[0] if r.reason else "") for r in run.results]
+    rows += [(folder, None, "refused", why) for folder, why in run.refused.items()]
+    if not rows:
+        print(f"nothing new to grade for {assignment}")
+        return
+    width = max(len("student"), *(len(row[0]) for row in rows))
+    print(f"{'student':{width}}  {'score':>13}  {'status':9}  reason")
+    for student, score, status, reason in rows:
+        shown = f"{score[0]:g} / {score[1]:g}" if score else "-"
+        print(f"{student:{width}}  {shown:>13}  {status:9}  {reason}")
+    print(f"graded notebooks: {course / 'autograded'}/<student>/{assignment}/; "
+          f"log of every run: {log_path(course)}")
 
 
 def run_feedback(args) -> int:
     from autograder.course import NbgraderError, run_nbgrader
-    from autograder.feedback import feedback_config
+    from autograder.feedback import FeedbackError, feedback_config, make_offline
 
+    exchange = _exchange(args)
     try:
         run_nbgrader(Path(args.course), "generate_feedback", args.assignment, force=True,
                      overrides=feedback_config())
-    except NbgraderError as exc:  # nbgrader ran and failed
+        make_offline(Path(args.course), args.assignment)  # MathJax inlined: no CDN
+        if exchange.is_dir():  # only HTML crosses to the students
+            run_nbgrader(Path(args.course), "release_feedback", args.assignment,
+                         overrides=_overrides(args))
+    except (NbgraderError, FeedbackError) as exc:  # nbgrader failed, or MathJax is missing
         return _fail("feedback", exc, FAILED)
-    print(f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.assignment}/")
+    print(f"feedback: {Path(args.course) / 'feedback'}/<student>/{args.assignment}/*.html")
+    if exchange.is_dir():
+        print(f"released to the exchange {exchange}: each student fetches their own with the "
+              f"Assignments tab or `nbgrader fetch_feedback {args.assignment}`")
     return 0
 
 
@@ -261,8 +288,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                            "--limit cell_timeout_s=120")
     autograde.add_argument("--unsafe-no-sandbox", action="store_true",
                            help="DANGEROUS: run student code with your own permissions")
-    action("feedback", "HTML feedback per student; hidden tests show pass/fail and hints only",
-           run_feedback)
+    feedback = action(
+        "feedback", "HTML feedback per student; hidden tests show pass/fail and hints only, "
+        "released to the exchange when there is one", run_feedback)
+    feedback.add_argument("--exchange", help=exchange_help)
     export = action("export", "grades as a Canvas or Moodle import CSV", run_export,
                     assignment=False)
     export.add_argument("--format", choices=["canvas", "moodle"], default="canvas")

@@ -29,7 +29,8 @@ def _submit(course, exchange, student, tmp_path):
     course_id = load_config(course.root).CourseDirectory.course_id
     done = subprocess.run([sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT,
                            f"--course={course_id}", f"--Exchange.root={exchange}",
-                           f"--student={student}"],  # on a hub, the student's Unix name
+                           f"--student={student}",  # on a hub, the student's Unix name
+                           f"--Exchange.cache={tmp_path / student / 'cache'}"],
                           cwd=tmp_path / student, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
