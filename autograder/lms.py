@@ -97,15 +97,18 @@ def moodle_rows(course: CourseRecord, id_field: str = "idnumber",
 
 def export_canvas(db_url: str, out: str | Path, section: str = "",
                   canvas_ids: Mapping[str, int | str] | None = None,
-                  missing: str = "") -> Path:
-    """Write the Canvas gradebook-import CSV for every student and assignment."""
-    return _write(canvas_rows(load_course(db_url), section, canvas_ids, missing), out)
+                  missing: str = "", assignments: list[str] | None = None) -> Path:
+    """Write the Canvas gradebook-import CSV for every student: one column per assignment
+    in `assignments`, or per assignment with graded submissions."""
+    course = load_course(db_url).graded(assignments)
+    return _write(canvas_rows(course, section, canvas_ids, missing), out)
 
 
 def export_moodle(db_url: str, out: str | Path, id_field: str = "idnumber",
-                  missing: str = "") -> Path:
-    """Write the Moodle grade-import CSV; id_field: idnumber, username or email."""
-    return _write(moodle_rows(load_course(db_url), id_field, missing), out)
+                  missing: str = "", assignments: list[str] | None = None) -> Path:
+    """Write the Moodle grade-import CSV; id_field: idnumber, username or email; columns as
+    export_canvas."""
+    return _write(moodle_rows(load_course(db_url).graded(assignments), id_field, missing), out)
 
 
 __all__ = ["canvas_rows", "export_canvas", "export_moodle", "moodle_rows"]

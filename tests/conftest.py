@@ -155,9 +155,9 @@ class Chromium:
         return True
 
     def visit(self, url: str, screenshot: Path, ready: str, scroll_to: str | None = None,
-              timeout_s: float = 30) -> dict:
+              timeout_s: float = 30, probe: str = PROBE) -> dict:
         """Open url, wait until the JS expression `ready` holds (or time out), screenshot it;
-        what PROBE found, plus every URL the page requested."""
+        what `probe` found, plus every URL the page requested."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"]
@@ -179,7 +179,7 @@ class Chromium:
             self.send("Runtime.evaluate", {"expression": f"document.querySelector({scroll_to!r})"
                                            "?.scrollIntoView({block: 'center'})"}, session)
         time.sleep(0.5)  # let the last layout settle before the picture
-        found = self.send("Runtime.evaluate", {"expression": PROBE, "returnByValue": True},
+        found = self.send("Runtime.evaluate", {"expression": probe, "returnByValue": True},
                           session)["result"]["value"]
         shot = self.send("Page.captureScreenshot", {"format": "png"}, session)
         screenshot.parent.mkdir(parents=True, exist_ok=True)

@@ -86,6 +86,21 @@ class CourseRecord:
     def submission(self, assignment: str, student: str) -> SubmissionRecord | None:
         return self.submissions.get((assignment, student))
 
+    def graded(self, names: list[str] | None = None) -> CourseRecord:
+        """The course limited to assignments with at least one graded submission (an
+        assignment never released or never graded teaches nothing yet), or to `names`."""
+        if names:
+            unknown = sorted(set(names) - {a.name for a in self.assignments})
+            if unknown:
+                raise KeyError(f"no assignment {', '.join(map(repr, unknown))} in the gradebook "
+                               f"(assignments: {', '.join(a.name for a in self.assignments)})")
+        with_grades = {name for name, _ in self.submissions}
+        kept = [a for a in self.assignments
+                if (a.name in names if names else a.name in with_grades)]
+        names_kept = {a.name for a in kept}
+        return CourseRecord(kept, self.students,
+                            {k: v for k, v in self.submissions.items() if k[0] in names_kept})
+
     def assignment(self, name: str) -> AssignmentRecord:
         for record in self.assignments:
             if record.name == name:

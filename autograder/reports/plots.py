@@ -43,28 +43,38 @@ def score_histograms(course: CourseRecord) -> str:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole students
         ax.set_xlim(0, 1)
     if not course.assignments:
-        figure.add_subplot(1, 1, 1).text(0.5, 0.5, "no assignments in the gradebook",
-                                         ha="center")
+        figure.add_subplot(1, 1, 1).text(0.5, 0.5, "no graded assignments yet", ha="center")
     figure.tight_layout()
     return to_data_uri(figure)
 
 
 def item_scatter(items: list[ItemStats]) -> str:
-    """Pass rate against discrimination: weak items fall below the dashed line."""
-    figure = Figure(figsize=(6, 4.5))
+    """Pass rate against discrimination, one colour per assignment: weak items fall below the
+    dashed line and are the only ones labelled (every item is in the table beneath)."""
+    figure = Figure(figsize=(7, 4.5))
     ax = figure.add_subplot(1, 1, 1)
     shown = [i for i in items if i.pass_rate is not None and i.discrimination is not None]
-    ax.scatter([i.pass_rate for i in shown], [i.discrimination for i in shown],
-               color="#c05030", zorder=3)
-    for i in shown:
-        ax.annotate(f"{i.assignment}/{i.cell}", (i.pass_rate, i.discrimination), fontsize=7,
-                    xytext=(3, 3), textcoords="offset points")
+    for assignment in dict.fromkeys(i.assignment for i in shown):
+        mine = [i for i in shown if i.assignment == assignment]
+        ax.scatter([i.pass_rate for i in mine], [i.discrimination for i in mine], zorder=3,
+                   label=assignment, alpha=0.8)
+    weak = sorted((i for i in shown if i.discrimination < WEAK_DISCRIMINATION),
+                  key=lambda i: (i.pass_rate, i.discrimination))
+    for n, i in enumerate(weak):  # alternate sides so neighbouring labels do not overlap
+        ax.annotate(i.cell, (i.pass_rate, i.discrimination), fontsize=7,
+                    xytext=(6 if n % 2 == 0 else -6, 8 if n % 4 < 2 else -10),
+                    textcoords="offset points", ha="left" if n % 2 == 0 else "right",
+                    arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.5})
     ax.axhline(WEAK_DISCRIMINATION, color="grey", linestyle="--", linewidth=1)
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xlabel("pass rate (share with full points)")
     ax.set_ylabel("discrimination index (top 27 % - bottom 27 %)")
-    ax.set_title("Item analysis of graded cells")
+    ax.set_title("Item analysis of graded cells (labelled: weak items)")
+    if shown:
+        ax.legend(fontsize=7, loc="lower left", title="assignment", title_fontsize=7)
+    else:
+        ax.text(0.5, 0.0, "no graded cells yet", ha="center")
     return to_data_uri(figure)
 
 

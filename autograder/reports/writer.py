@@ -38,7 +38,7 @@ def write_reports(db_url: str, catalogue: Catalogue | None, out_dir: str | Path,
     """
     pass_level = check_pass_level(pass_level)
     catalogue = catalogue if catalogue is not None else load_catalogue()
-    course = load_course(db_url)
+    course = load_course(db_url).graded()  # unreleased units: "not yet taught", not zero
     attainments = competency_attainment(course, catalogue, pass_level)
     readiness = certificate_readiness(attainments, catalogue)
     items = item_analysis(course)

@@ -222,7 +222,9 @@ def run_export(args) -> int:
     exporter = {"canvas": lms.export_canvas, "moodle": lms.export_moodle}[args.format]
     db_url = f"sqlite:///{Path(args.course).resolve() / 'gradebook.db'}"
     try:
-        out = exporter(db_url, Path(args.out))
+        out = exporter(db_url, Path(args.out), assignments=args.assignment)
+    except KeyError as exc:  # --assignment names none in the gradebook
+        return _fail("export", ValueError(exc.args[0]))
     except Exception as exc:  # a missing or locked gradebook: say which file
         missing = not (Path(args.course) / "gradebook.db").is_file()
         return _fail("export", exc, USAGE if missing else FAILED)
@@ -296,6 +298,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     assignment=False)
     export.add_argument("--format", choices=["canvas", "moodle"], default="canvas")
     export.add_argument("--out", required=True, help="CSV file to write")
+    export.add_argument("--assignment", action="append", metavar="ID",
+                        help="only this assignment's column (repeatable; default: every "
+                        "assignment with graded submissions)")
     report = action("report", "competency, item-analysis and certificate-readiness reports",
                     run_report, assignment=False)
     report.add_argument("--out", default="reports", help="folder for the CSV and HTML files")
