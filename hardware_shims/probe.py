@@ -21,6 +21,18 @@ class SchemeProbe:
     sdk: str | None
     sdk_ok: bool
     devices: list[str]
+    listed: bool = True  # False: this scheme's devices are not enumerated by the probe
+
+    @property
+    def status(self) -> str:
+        """"ready" only where something can be opened now."""
+        if not self.sdk_ok:
+            return "SDK missing"
+        if not self.listed:
+            return "SDK ok, devices not listed"
+        if any(d.startswith("(listing failed") for d in self.devices):
+            return "listing failed"
+        return "ready" if self.devices else NO_DEVICE.get((self.kind, self.scheme), "no device")
 
 
 def _sdk_available(module: str | None) -> bool:
@@ -50,6 +62,7 @@ def _basler_devices() -> list[str]:
 
 
 def _cuda_devices() -> list[str]:
+    """cuda://0 only where open_board('cuda://0') can run a model: the provider must load."""
     import onnxruntime
 
     if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
@@ -57,11 +70,37 @@ def _cuda_devices() -> list[str]:
     return ["cuda://0"]
 
 
+def _twin_stations() -> list[str]:
+    from .cameras.sim import STATIONS
+
+    return [f"sim://{station}" for station in STATIONS]
+
+
+def _latency_profiles() -> list[str]:
+    from .boards.latency_profiles import available_profiles
+
+    return [f"replay://{name}" for name in available_profiles()]
+
+
+def _arm_twins() -> list[str]:
+    from .arms.sim import _URDF
+
+    return [f"sim://{model}" for model in _URDF]
+
+
+# why a scheme whose SDK imports still has nothing to open
+NO_DEVICE = {("board", "cuda"): "no CUDA provider in onnxruntime"}
+
 DEVICE_LISTERS = {
     ("camera", "usb"): _usb_devices,
     ("camera", "replay"): _replay_sessions,
     ("camera", "basler"): _basler_devices,
+    ("camera", "sim"): _twin_stations,
+    ("camera", "file"): lambda: ["file://PATH"],  # any image or video file
     ("board", "cuda"): _cuda_devices,
+    ("board", "cpu"): lambda: ["cpu://"],  # this machine
+    ("board", "replay"): _latency_profiles,
+    ("arm", "sim"): _arm_twins,
 }
 
 
@@ -78,7 +117,7 @@ def probe_schemes() -> list[SchemeProbe]:
                     devices = lister()
                 except Exception as exc:  # a probe reports a broken SDK, it never fails on it
                     devices = [f"(listing failed: {type(exc).__name__}: {exc})"]
-            rows.append(SchemeProbe(kind, scheme, sdk, sdk_ok, devices))
+            rows.append(SchemeProbe(kind, scheme, sdk, sdk_ok, devices, lister is not None))
     return rows
 
 

@@ -16,3 +16,25 @@ EXIT_STATUS = """exit status (every command):
      unreadable or malformed file or folder you named (a unit.yaml, a brief, a
      notebook, a gradebook, a data set with bad files or another layout); an unknown
      name (unit, profile, data set, camera scheme)"""
+
+
+def print_table(headers: list[str], rows: list[list[str]], width: int | None = None) -> None:
+    """Columns as wide as their widest cell, two spaces apart; the last column wraps to fit
+    the terminal (a table never runs one column into the next)."""
+    import shutil
+    import textwrap
+
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers) - 1)]
+    indent = sum(widths) + 2 * len(widths)
+    last = max(width - indent, 20)
+    for row in [headers, [""] * len(headers), *rows]:
+        if row[0] == "" and not any(row):  # the rule under the header
+            print("-" * min(width, indent + max(len(str(r[-1])) for r in [headers, *rows])))
+            continue
+        cells = "  ".join(f"{str(c):{w}}" for c, w in zip(row, widths, strict=False))
+        lines = textwrap.wrap(str(row[-1]), last, break_on_hyphens=False,
+                              break_long_words=False) or ["-"]  # never split a name or URI
+        print(f"{cells}  {lines[0]}".rstrip())
+        for more in lines[1:]:
+            print(" " * indent + more)

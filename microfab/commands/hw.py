@@ -5,17 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microfab.commands import FAILED, USAGE
+from microfab.commands import FAILED, USAGE, print_table
 
 
 def run_probe(args) -> int:
     from hardware_shims.probe import auto_bindings, probe_schemes
 
-    print(f"{'kind':7} {'scheme':10} {'SDK':28} devices")
-    for row in probe_schemes():
-        sdk = f"{row.sdk or '-'} {'ok' if row.sdk_ok else 'missing'}"
-        devices = ", ".join(row.devices) if row.devices else "-"
-        print(f"{row.kind:7} {row.scheme + '://':10} {sdk:28} {devices}")
+    print_table(["kind", "scheme", "SDK", "status", "devices"],
+                [[row.kind, row.scheme + "://", row.sdk or "-", row.status,
+                  ", ".join(row.devices) or "-"] for row in probe_schemes()])
     print()
     for kind, binding in auto_bindings().items():
         print(f"auto {kind}: {binding}")

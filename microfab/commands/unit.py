@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from course_units import UnitFormatError, load_catalogue, units_root
-from microfab.commands import FAILED, USAGE
+from microfab.commands import FAILED, USAGE, print_table
 
 
 def _catalogue(args):
@@ -25,13 +25,10 @@ def run_list(args) -> int:
     catalogue = _catalogue(args)
     if catalogue is None:
         return USAGE
-    header = f"{'unit':24} {'stage':26} {'station':22} {'competencies':30} {'hardware':14} time"
-    print(header)
-    print("-" * len(header))
-    for u in catalogue.units:
-        stage = f"{u.stage} {u.stage_name}"
-        print(f"{u.id:24} {stage:26} {u.station:22} {', '.join(u.competencies):30} "
-              f"{', '.join(u.hardware) or '-':14} {u.learning_time_min} min")
+    print_table(["unit", "stage", "station", "hardware", "time", "competencies"],
+                [[u.id, f"{u.stage} {u.stage_name}", u.station, ", ".join(u.hardware) or "-",
+                  f"{u.learning_time_min} min", ", ".join(u.competencies)]
+                 for u in catalogue.units])
     return 0
 
 
