@@ -5,6 +5,8 @@
 - Lab pages keep their download button (the student release) but get no JupyterHub launch
   button: nbgitpuller can only open files of the repository, and the release exists only in the
   built site. Students get labs through nbgrader.
+- Without a JupyterHub (no `launch_buttons.jupyterhub_url`) the theme shows no launch button, so
+  every page that runs code says how to run it locally instead: a link to nowhere helps nobody.
 - Widgets render offline only if their JavaScript is vendored: a page whose widget state needs a
   module other than the ones the HTML manager bundles is a warning naming the page.
 """
@@ -54,6 +56,31 @@ def drop_lab_launch_buttons(app: Sphinx, pagename: str, templatename: str, conte
                                      if b.get("label") != "launch-buttons"]
 
 
+RUN_LOCALLY = """<div class="admonition tip microfab-run-locally">
+<p class="admonition-title">Run this page yourself</p>
+<p>This book is not connected to a JupyterHub, so the outputs here are the ones saved when it was
+built. To run the page and move its sliders: get the project, run <code>make book</code> once (it
+sets up everything), then <code>.venv/bin/jupyter lab {source}</code>.</p>
+</div>
+"""
+
+
+def hub_url(app: Sphinx) -> str:
+    options = app.config.html_theme_options or {}
+    return str((options.get("launch_buttons") or {}).get("jupyterhub_url") or "")
+
+
+def say_how_to_run_locally(app: Sphinx, pagename: str, templatename: str, context: dict,
+                           doctree) -> None:
+    """Without a hub, a page that runs code opens with how to run it on one's own machine."""
+    if doctree is None or hub_url(app) or is_lab_doc(pagename) or "body" not in context:
+        return
+    if "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return  # a page of text: nothing to run
+    source = Path(app.env.doc2path(pagename, False)).as_posix()
+    context["body"] = RUN_LOCALLY.format(source=source) + context["body"]
+
+
 def check_widget_modules(app: Sphinx, pagename: str, templatename: str, context: dict,
                          doctree) -> None:
     from myst_nb.sphinx_ import NbMetadataCollector
@@ -91,6 +118,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", check_units_in_toc)
     # after sphinx-book-theme has added its buttons (priority 501)
     app.connect("html-page-context", drop_lab_launch_buttons, priority=600)
+    app.connect("html-page-context", say_how_to_run_locally)
     app.connect("html-page-context", check_widget_modules)
     app.connect("html-page-context", drop_thebe_loader)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -44,6 +44,21 @@ def built_book(tmp_path_factory, node_modules) -> BookBuild:
     return build
 
 
+HUB_URL = "https://hub.school.example"
+
+
+@pytest.fixture(scope="session")
+def hub_book(tmp_path_factory, node_modules) -> BookBuild:
+    """The book as a department with a JupyterHub builds it (--jupyterhub-url), not executed:
+    what differs is only the launch buttons."""
+    root = copy_book_sources(REPO, tmp_path_factory.mktemp("hub-book") / "repo", units_root())
+    out = io.StringIO()
+    build = build_book(root, execute="off", jupyterhub_url=HUB_URL, out=out)
+    if not build.ok:
+        pytest.fail(f"the book did not build (status {build.status}):\n{build_log(build, out)}")
+    return build
+
+
 @pytest.fixture(scope="session")
 def small_book_template(tmp_path_factory, node_modules) -> Path:
     """One unit, its lab released and the JavaScript vendored; copied by each test that breaks

@@ -188,18 +188,33 @@ def _links(site: Path, pattern: str) -> list[tuple[Path, str]]:
             for href in re.findall(rf'href="([^"]*{pattern}[^"]*)"', page.read_text())]
 
 
-def test_launch_buttons_pull_files_that_exist_in_the_repository(built_book):
+def test_without_a_hub_pages_that_run_code_say_how_to_run_them_locally(built_book):
     site = _site(built_book)
+    assert _links(site, "git-pull") == []  # no launch button to a hub that does not exist
+    units = load_catalogue(units_dir(built_book.root)).units
+    for doc, source in [("book/try-it", "book/try-it.md"),
+                        *[(lesson_doc(u), f"{lesson_doc(u)}.md") for u in units]]:
+        page = (site / f"{doc}.html").read_text()
+        assert "Run this page yourself" in page, doc
+        assert f".venv/bin/jupyter lab {source}" in page, doc
+    for doc in ("book/intro", lab_doc(units[0])):
+        assert "Run this page yourself" not in (site / f"{doc}.html").read_text(), doc
+
+
+def test_launch_buttons_pull_files_that_exist_in_the_repository(hub_book):
+    site = _site(hub_book)
     config = yaml.safe_load((REPO / "_config.yml").read_text())
     launches = _links(site, "git-pull")
     pages = {page.relative_to(site).as_posix() for page, _ in launches}
     assert "book/try-it.html" in pages
-    for unit in load_catalogue(units_dir(built_book.root)).units:
+    assert "Run this page yourself" not in (site / "book/try-it.html").read_text()
+    for unit in load_catalogue(units_dir(hub_book.root)).units:
         assert f"{lesson_doc(unit)}.html" in pages, f"no launch button on {unit.id}'s lesson"
         assert f"{lab_doc(unit)}.html" not in pages, "labs come through nbgrader, not nbgitpuller"
     for page, href in launches:
         url = urlparse(href)
         query = parse_qs(url.query)
+        assert f"{url.scheme}://{url.netloc}" == "https://hub.school.example"  # as built
         assert url.path.endswith("/hub/user-redirect/git-pull")
         assert query["repo"] == [config["repository"]["url"]]
         assert query["branch"] == [config["repository"]["branch"]]
