@@ -188,6 +188,13 @@ def _links(site: Path, pattern: str) -> list[tuple[Path, str]]:
             for href in re.findall(rf'href="([^"]*{pattern}[^"]*)"', page.read_text())]
 
 
+def test_every_page_states_the_content_licence(built_book):
+    site = _site(built_book)
+    for page in ("book/intro.html", "book/try-it.html"):
+        assert "CC BY-SA 4.0" in _flat((site / page).read_text()), page
+    assert (REPO / "LICENSE").read_text().startswith("MIT License")
+
+
 def test_without_a_hub_pages_that_run_code_say_how_to_run_them_locally(built_book):
     site = _site(built_book)
     assert _links(site, "git-pull") == []  # no launch button to a hub that does not exist
