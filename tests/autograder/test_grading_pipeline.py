@@ -148,6 +148,18 @@ def test_validate_names_failing_tests_by_task_test_and_points(graded_course, tmp
     assert done.returncode == 0 and "all visible tests pass" in done.stdout
 
 
+def test_validate_runs_the_tests_where_student_code_cannot_reach_them(graded_course, tmp_path):
+    cheat = nbformat.read(str(graded_course.source_path(ASSIGNMENT)), as_version=4)
+    # a wrong answer that patches the checker the test uses: a shared kernel would pass it
+    cheat.cells[1].source = ("np.array_equal = lambda *args, **kwargs: True\n"
+                             "def double(x):\n    return 2 * x if np.ndim(x) == 0 else x")
+    nbformat.write(cheat, str(tmp_path / "cheat.ipynb"))
+    run = subprocess.run([sys.executable, "-m", "microfab", "grade", "validate",
+                          str(tmp_path / "cheat.ipynb")], capture_output=True, text=True)
+    assert run.returncode == 1 and "test_array (2 points) fails" in run.stdout
+    assert "without encryption" not in run.stderr  # the kernels talk over IPC, not TCP
+
+
 def test_validate_colours_a_terminal_unless_no_color(monkeypatch, capsys):
     from microfab.commands.grade import _colours
 
@@ -168,6 +180,9 @@ def test_a_failure_reason_names_the_function_still_a_stub():
     raw = ("\x1b[36mCell\x1b[39m In[4], line 4, in \x1b[36mpart_mask\x1b[39m\x1b[34m(image)\n"
            "----> 4     raise NotImplementedError()\n\n\x1b[31mNotImplementedError\x1b[39m: ")
     assert failure_reason(raw).startswith("part_mask is not implemented yet")
+    channel = ("NotImplementedError: your frame_report raised NotImplementedError:  at line 4: "
+               "raise NotImplementedError()")
+    assert failure_reason(channel).startswith("frame_report is not implemented yet")
     assert failure_reason("Traceback\nAssertionError: the mask has holes") == \
         "AssertionError: the mask has holes"
 
