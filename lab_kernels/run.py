@@ -157,15 +157,24 @@ def _register_engine() -> None:
                                      stdout_file=None, stderr_file=None, start_timeout=60,
                                      execution_timeout=None, kernel_env=None, kernel_cwd=None,
                                      keep=None, **kwargs):
+            import tempfile
+
+            from jupyter_client.manager import KernelManager
+
             kwargs.pop("input_path", None)
-            # the kernel starts in kernel_cwd: papermill's own `cwd` would chdir this process
-            client = PapermillNotebookClient(
-                nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
-                stderr_file=stderr_file, resources={"metadata": {"path": kernel_cwd}}, **kwargs)
             if keep is not None:
                 keep.append(nb_man.nb)
-            return client.execute(env=dict(kernel_env or os.environ))
+            # IPC sockets in a private folder: no TCP port, and no unencrypted-transport warning
+            with tempfile.TemporaryDirectory(prefix="mf-k-") as sockets:
+                km = KernelManager(kernel_name=kernel_name, transport="ipc",
+                                   ip=os.path.join(sockets, "kernel"))
+                # the kernel starts in kernel_cwd: papermill's own `cwd` would chdir this process
+                client = PapermillNotebookClient(
+                    nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
+                    kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                    stderr_file=stderr_file, resources={"metadata": {"path": kernel_cwd}},
+                    **kwargs)
+                return client.execute(env=dict(kernel_env or os.environ))
 
     papermill_engines.register(ENGINE, MicrofabEngine)
     _registered = True

@@ -92,3 +92,13 @@ def test_the_fingerprint_follows_the_variables():
     assert RunEnv().fingerprint() == RunEnv().fingerprint()
     assert RunEnv().fingerprint() != RunEnv(fast=True).fingerprint()
     assert RunEnv().fingerprint() != RunEnv("sim").fingerprint()
+
+
+def test_the_kernel_talks_over_ipc_and_leaves_no_socket_behind(tmp_path, capfd):
+    probe = ("import json, ipykernel.connect\n"
+             "print(json.loads(ipykernel.connect.get_connection_info())['transport'])")
+    result = run_notebook(_notebook(probe), RunEnv("replay"), cwd=tmp_path)
+    assert result.ok, result.failure
+    assert _stdout(result).split() == ["ipc"]
+    assert "without encryption" not in capfd.readouterr().err  # ipykernel warns about TCP
+    assert list(tmp_path.iterdir()) == []  # the sockets were not in the notebook's folder
