@@ -55,12 +55,17 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'hardware_shims' has no attribute {name!r}")
 
 
-def open_camera(uri: str | ResourceURI = "auto", **features: Any) -> Camera:
+def open_camera(uri: str | ResourceURI = "auto", *, station: str | None = None,
+                **features: Any) -> Camera:
     """Open a camera by URI (or `auto`), apply GenICam `features`, show the binding once.
+
+    `station` ("backboard", "orientation") says which station a lesson teaches: under `auto`,
+    the replay profile replays that station's recorded line, and a lab camera that does not
+    answer falls back to it.
 
     Example: open_camera("replay://orientation/sample", ExposureTime=1200.0)
     """
-    camera = open_device(cameras, uri, _auto_camera)
+    camera = open_device(cameras, uri, lambda: _auto_camera(station))
     try:
         for name, value in features.items():
             camera.set(name, value)
@@ -70,10 +75,10 @@ def open_camera(uri: str | ResourceURI = "auto", **features: Any) -> Camera:
     return camera
 
 
-def _auto_camera() -> AutoChoice:
-    profile, preferred, why = preferred_camera()
+def _auto_camera(station: str | None = None) -> AutoChoice:
+    profile, preferred, why, recorded = preferred_camera(station=station)
     # recorded sources never fall back: a missing session must be reported, not hidden
-    return AutoChoice(preferred, why, profile.fallback,
+    return AutoChoice(preferred, why, recorded,
                       certain=parse_uri(preferred).scheme in _RECORDED_SCHEMES)
 
 

@@ -19,6 +19,12 @@ SESSIONS_PATH_ENV = "MICROFAB_SESSIONS_PATH"  # more session folders, searched f
 FAST_ENV = "MICROFAB_FAST"  # "1": a CI run, notebooks process fewer frames
 DEFAULT_PROFILE = "replay"
 SAMPLE_SESSION = "replay://orientation/sample"
+# The recorded line of each station a lesson may teach: what `auto` replays, and what a lab
+# camera that does not answer falls back to, when the lesson names its station.
+STATION_SESSIONS = {
+    "orientation": SAMPLE_SESSION,
+    "backboard": "replay://backboard/training",
+}
 
 
 @dataclass(frozen=True)
@@ -63,11 +69,29 @@ def active_profile(env: Mapping[str, str] | None = None) -> Profile:
         ) from None
 
 
-def preferred_camera(env: Mapping[str, str] | None = None) -> tuple[Profile, str, str]:
-    """(profile, camera URI to try first, why that URI) for `auto`."""
+def station_session(station: str | None) -> str | None:
+    """The recorded line of `station` (None: no station named)."""
+    if station is None:
+        return None
+    try:
+        return STATION_SESSIONS[station]
+    except KeyError:
+        raise ProfileError(f"station={station!r} is not a station with a recorded line; "
+                           f"valid: {', '.join(STATION_SESSIONS)}") from None
+
+
+def preferred_camera(env: Mapping[str, str] | None = None,
+                     station: str | None = None) -> tuple[Profile, str, str, str]:
+    """(profile, camera URI to try first, why that URI, recorded fallback) for `auto`.
+
+    A lesson that names its `station` replays that station's line where the profile replays
+    (and falls back to it where a camera does not answer); the twin and real cameras stay."""
     env = os.environ if env is None else env
     profile = active_profile(env)
+    recorded = station_session(station) or profile.fallback
     override = env.get(CAMERA_ENV, "").strip()
     if override:
-        return profile, override, f"{CAMERA_ENV}, profile {profile.name}"
-    return profile, profile.camera, f"profile {profile.name}"
+        return profile, override, f"{CAMERA_ENV}, profile {profile.name}", recorded
+    if station and profile.camera == profile.fallback:  # a replay profile: this station's line
+        return profile, recorded, f"profile {profile.name}, station {station}", recorded
+    return profile, profile.camera, f"profile {profile.name}", recorded

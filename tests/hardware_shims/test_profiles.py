@@ -33,8 +33,36 @@ def test_unknown_profile_lists_valid_ones():
 
 
 def test_camera_env_overrides_the_uri():
-    _, uri, why = preferred_camera({"MICROFAB_PROFILE": "lab-usb", "MICROFAB_CAMERA": "usb://2"})
+    _, uri, why, _ = preferred_camera({"MICROFAB_PROFILE": "lab-usb",
+                                       "MICROFAB_CAMERA": "usb://2"})
     assert (uri, why) == ("usb://2", "MICROFAB_CAMERA, profile lab-usb")
+
+
+@pytest.mark.parametrize("profile, expected, recorded", [
+    ("replay", "replay://backboard/training", "replay://backboard/training"),
+    ("sim", "sim://backboard-station", "replay://backboard/training"),  # the twin stays
+    ("lab-usb", "usb://0", "replay://backboard/training"),  # the real camera, this fallback
+])
+def test_a_lesson_that_names_its_station_gets_that_station_on_every_profile(
+        profile, expected, recorded):
+    _, uri, _, fallback = preferred_camera({"MICROFAB_PROFILE": profile}, station="backboard")
+    assert (uri, fallback) == (expected, recorded)
+    _, uri, _, _ = preferred_camera({"MICROFAB_PROFILE": profile})
+    assert uri == PROFILES[profile].camera  # without a station: as before
+
+
+def test_an_unknown_station_lists_the_known_ones():
+    with pytest.raises(ProfileError, match="valid: orientation, backboard"):
+        preferred_camera({}, station="backbord")
+
+
+def test_open_camera_auto_binds_the_station_it_is_given(monkeypatch):
+    from hardware_shims import open_camera
+
+    monkeypatch.setenv("MICROFAB_PROFILE", "replay")
+    with open_camera("auto", station="backboard") as camera:
+        assert camera.read().extra["mm_per_px"] > 0  # the backboard line records its optics
+        assert str(camera.binding.uri) == "replay://backboard/training"
 
 
 @pytest.mark.parametrize("name", sorted(PROFILES))
