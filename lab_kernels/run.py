@@ -140,6 +140,36 @@ def run_notebook(notebook: NotebookNode, env: RunEnv, *, cwd: Path | str,
 
 
 _registered = False
+_ipc_manager = None
+
+
+def _ipc_kernel_manager():
+    """A KernelManager whose kernels talk over IPC sockets in a private folder of this process:
+    no TCP port, and no unencrypted-transport warning from ipykernel. nbclient owns (and shuts
+    down) every kernel it makes with it."""
+    global _ipc_manager
+    if _ipc_manager is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        from jupyter_client.manager import KernelManager
+        from traitlets import default
+
+        sockets = tempfile.mkdtemp(prefix="mf-k-")  # short: Unix socket paths are limited
+        atexit.register(shutil.rmtree, sockets, ignore_errors=True)
+
+        class IpcKernelManager(KernelManager):
+            @default("transport")
+            def _transport_default(self):
+                return "ipc"
+
+            @default("ip")
+            def _ip_default(self):
+                return os.path.join(sockets, "kernel")
+
+        _ipc_manager = IpcKernelManager
+    return _ipc_manager
 
 
 def _register_engine() -> None:
@@ -157,24 +187,16 @@ def _register_engine() -> None:
                                      stdout_file=None, stderr_file=None, start_timeout=60,
                                      execution_timeout=None, kernel_env=None, kernel_cwd=None,
                                      keep=None, **kwargs):
-            import tempfile
-
-            from jupyter_client.manager import KernelManager
-
             kwargs.pop("input_path", None)
             if keep is not None:
                 keep.append(nb_man.nb)
-            # IPC sockets in a private folder: no TCP port, and no unencrypted-transport warning
-            with tempfile.TemporaryDirectory(prefix="mf-k-") as sockets:
-                km = KernelManager(kernel_name=kernel_name, transport="ipc",
-                                   ip=os.path.join(sockets, "kernel"))
-                # the kernel starts in kernel_cwd: papermill's own `cwd` would chdir this process
-                client = PapermillNotebookClient(
-                    nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
-                    kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
-                    stderr_file=stderr_file, resources={"metadata": {"path": kernel_cwd}},
-                    **kwargs)
-                return client.execute(env=dict(kernel_env or os.environ))
+            # the kernel starts in kernel_cwd: papermill's own `cwd` would chdir this process
+            client = PapermillNotebookClient(
+                nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
+                kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file, resources={"metadata": {"path": kernel_cwd}},
+                kernel_manager_class=_ipc_kernel_manager(), **kwargs)
+            return client.execute(env=dict(kernel_env or os.environ))
 
     papermill_engines.register(ENGINE, MicrofabEngine)
     _registered = True
