@@ -31,13 +31,16 @@ def test_imports_short_lines_and_bare_returns_are_not_counted():
         assert shape(line) is None
 
 
+BLUR_AND_EDGES = ("def f(image):\n"
+                  "    ### BEGIN SOLUTION\n"
+                  "    smooth = cv2.GaussianBlur(image, (5, 5), 0)\n"
+                  "    edges = cv2.Canny(smooth, 50, 150, L2gradient=True)\n"
+                  "    return edges\n"
+                  "    ### END SOLUTION\n")
+
+
 def test_the_share_counts_solution_lines_found_in_the_lesson():
-    lab = _lab("def f(image):\n"
-               "    ### BEGIN SOLUTION\n"
-               "    smooth = cv2.GaussianBlur(image, (5, 5), 0)\n"
-               "    edges = cv2.Canny(smooth, 50, 150, L2gradient=True)\n"
-               "    return edges\n"
-               "    ### END SOLUTION\n")
+    lab = _lab(BLUR_AND_EDGES)
     lesson = _lesson("blurred = cv2.GaussianBlur(frame, (7, 7), 0)\nplt.imshow(blurred)")
     share = verbatim_share(lab, lesson)
     assert share.counted == 2 and share.found == ["smooth = cv2.GaussianBlur(image, (5, 5), 0)"]
@@ -46,12 +49,7 @@ def test_the_share_counts_solution_lines_found_in_the_lesson():
 
 
 def test_a_share_over_the_limit_is_a_problem_that_names_the_files_and_lines():
-    lab = _lab("def f(image):\n"
-               "    ### BEGIN SOLUTION\n"
-               "    smooth = cv2.GaussianBlur(image, (5, 5), 0)\n"
-               "    edges = cv2.Canny(smooth, 50, 150, L2gradient=True)\n"
-               "    return edges\n"
-               "    ### END SOLUTION\n")
+    lab = _lab(BLUR_AND_EDGES)
     copied = verbatim_share(lab, _lesson("blurred = cv2.GaussianBlur(frame, (7, 7), 0)"))
     problem = copied.problem("units/09/lab.md", "units/09/lesson.md")
     assert "units/09/lab.md" in problem and "units/09/lesson.md" in problem
