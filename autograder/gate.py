@@ -174,7 +174,10 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
         format_errors = check_lesson(lesson, unit.lesson_path) + check_lab(lab, unit.lab_path)
         if format_errors:
             raise UnitFormatError(format_errors)
-        result.verbatim_share = verbatim_share(lab, lesson).share
+        copied = verbatim_share(lab, lesson)
+        result.verbatim_share = copied.share
+        if problem := copied.problem(unit.lab_path, unit.lesson_path):
+            result.problems.append(problem)
         run = run_lesson(unit.lesson_path, workdir, RunEnv(profile, fast),
                          timeout_s=unit.ci_budget_s)
         result.lesson_s = run.wall_s

@@ -60,6 +60,17 @@ def test_a_lesson_that_raises_names_the_file_cell_and_error(scaffolded, tmp_path
     assert "RuntimeError: camera cable unplugged" in problem and "code cell" in problem
 
 
+def test_a_lab_whose_solution_stands_in_its_lesson_fails_naming_the_lines(scaffolded, tmp_path):
+    lesson = scaffolded.lesson_path
+    # the lab's one solution line, renamed: still the same line
+    lesson.write_text(lesson.read_text() + "\n```{code-cell} ipython3\ndef brightness(img):\n"
+                      "    return float(img.mean())\n```\n")
+    result = check_unit(scaffolded, tmp_path)
+    assert not result.passed and result.verbatim_share == 1.0
+    problem = next(p for p in result.problems if "over the limit of 10%" in p)
+    assert str(scaffolded.lab_path) in problem and "return float(image.mean())" in problem
+
+
 def test_a_lab_without_graded_cells_is_refused_before_running(scaffolded, tmp_path):
     lab = scaffolded.lab_path
     lab.write_text(lab.read_text().replace("grade: true", "grade: false"))
