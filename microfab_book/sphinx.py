@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import yaml
@@ -81,6 +82,23 @@ def say_how_to_run_locally(app: Sphinx, pagename: str, templatename: str, contex
     context["body"] = RUN_LOCALLY.format(source=source) + context["body"]
 
 
+def offer_notebook_download(app: Sphinx, pagename: str, templatename: str, context: dict,
+                            doctree) -> None:
+    """Without a hub the theme offers no .ipynb download of a MyST notebook page (it makes one
+    only beside a launch button); a self-learner needs it most then, so make it the same way."""
+    if doctree is None or hub_url(app) or "kernelspec" not in app.env.metadata.get(pagename, {}):
+        return
+    if not str(context.get("sourcename", "")).endswith((".md", ".md.txt")):
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
+    if not executed.is_file():
+        return
+    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, target)
+    context["ipynb_source"] = f"{pagename}.ipynb"  # the theme's download button reads this
+
+
 def check_widget_modules(app: Sphinx, pagename: str, templatename: str, context: dict,
                          doctree) -> None:
     from myst_nb.sphinx_ import NbMetadataCollector
@@ -119,6 +137,8 @@ def setup(app: Sphinx) -> dict:
     # after sphinx-book-theme has added its buttons (priority 501)
     app.connect("html-page-context", drop_lab_launch_buttons, priority=600)
     app.connect("html-page-context", say_how_to_run_locally)
+    # before the theme's header buttons (priority 501) read ipynb_source
+    app.connect("html-page-context", offer_notebook_download, priority=500)
     app.connect("html-page-context", check_widget_modules)
     app.connect("html-page-context", drop_thebe_loader)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
