@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from lab_kernels.limits import describe as describe_limits
-from microfab.commands import FAILED, USAGE
+from microfab.commands import FAILED, USAGE, print_table
 from microfab.commands.course import add_course_option
 
 
@@ -151,11 +151,9 @@ def _print_scores(course: Path, assignment: str, run) -> None:
     if not rows:
         print(f"nothing new to grade for {assignment}")
         return
-    width = max(len("student"), *(len(row[0]) for row in rows))
-    print(f"{'student':{width}}  {'score':>13}  {'status':9}  reason")
-    for student, score, status, reason in rows:
-        shown = f"{score[0]:g} / {score[1]:g}" if score else "-"
-        print(f"{student:{width}}  {shown:>13}  {status:9}  {reason}")
+    print_table(["student", "score", "status", "reason"],
+                [[student, f"{score[0]:g} / {score[1]:g}" if score else "-", status, reason]
+                 for student, score, status, reason in rows])
     print(f"graded notebooks: {course / 'autograded'}/<student>/{assignment}/; "
           f"log of every run: {log_path(course)}")
 
