@@ -4,6 +4,9 @@ nbgrader's feedback shows test cells as autograded, hidden tests included (nbgra
 #1363). Before rendering, `HideHiddenTests` replaces each hidden region with one line saying
 whether the cell passed, plus the hints the instructor wrote in it (`# hint: ...`), and cuts
 tracebacks of such cells down to the error message, since tracebacks quote source lines.
+
+After rendering, `make_offline` inlines the vendored MathJax in place of nbconvert's CDN script,
+so a student's feedback typesets its equations with no network.
 """
 
 from __future__ import annotations
