@@ -50,6 +50,18 @@ def main() -> None:
           f"(runs: {', '.join(f'{r:.2f}x' for r in ratios)}; goal >= 1.6x)")
 
 
+def check_scores(serial: Path, parallel: Path, submissions: int) -> None:
+    """A speed is worth nothing unless both graded alike: the solutions full marks, the
+    releases zero, the same score for every student."""
+    from autograder.course import assignment_scores
+
+    baseline, ours = assignment_scores(serial, ASSIGNMENT), assignment_scores(parallel, ASSIGNMENT)
+    full = {s for s, (score, top) in ours.items() if score == top > 0}
+    if baseline != ours or len(ours) != submissions or len(full) != (submissions + 1) // 2:
+        raise SystemExit(f"the two gradings disagree or are wrong: nbgrader {baseline}, "
+                         f"microfab {ours}")
+
+
 def one_run(args) -> float:
     from autograder.autograde import autograde
 
@@ -69,6 +81,7 @@ def one_run(args) -> float:
         started = time.perf_counter()
         autograde(parallel, ASSIGNMENT, workers=args.workers, progress=False)
         microfab_s = time.perf_counter() - started
+        check_scores(serial, parallel, args.submissions)
     n = args.submissions
     print(f"{n} submissions of {ASSIGNMENT} (half right, half the release), {os.cpu_count()} "
           f"cores")
