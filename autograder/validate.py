@@ -72,19 +72,23 @@ def validate_notebook(path: Path, env: RunEnv) -> list[Problem]:
 
     class NamingValidator(Validator):
         """Keeps the cells nbgrader judged, so each result can be named by its grade id."""
-        judged: dict[str, list] = {}
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.judged: dict[str, list] = {}
+
+        def _keep(self, kind, cells):
+            self.judged[kind] = cells
+            return cells
 
         def _get_failed_cells(self, nb):
-            self.judged["failed"] = super()._get_failed_cells(nb)
-            return self.judged["failed"]
+            return self._keep("failed", super()._get_failed_cells(nb))
 
         def _get_changed_cells(self, nb):
-            self.judged["changed"] = super()._get_changed_cells(nb)
-            return self.judged["changed"]
+            return self._keep("changed", super()._get_changed_cells(nb))
 
         def _get_type_changed_cells(self, nb):
-            self.judged["type_changed"] = super()._get_type_changed_cells(nb)
-            return self.judged["type_changed"]
+            return self._keep("type_changed", super()._get_type_changed_cells(nb))
 
     path = Path(path).resolve()
     config = Config()
@@ -96,7 +100,6 @@ def validate_notebook(path: Path, env: RunEnv) -> list[Problem]:
     validator = NamingValidator(config=config)
     # not a configurable trait of nbgrader's Validator: config would leave its plain Execute
     validator.preprocessors = [ClearOutput, CheckCellMetadata, TrustedExecute]
-    validator.judged = {}
     results = validator.validate(str(path))
     notebook = nbformat.read(str(path), as_version=nbformat.NO_CONVERT)
     index_of = {grade_id(cell): i for i, cell in enumerate(notebook.cells) if grade_id(cell)}

@@ -83,9 +83,9 @@ def _latency_profiles() -> list[str]:
 
 
 def _arm_twins() -> list[str]:
-    from .arms.sim import _URDF
+    from .arms.sim import MODELS
 
-    return [f"sim://{model}" for model in _URDF]
+    return [f"sim://{model}" for model in MODELS]
 
 
 # why a scheme whose SDK imports still has nothing to open

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -140,36 +141,33 @@ def run_notebook(notebook: NotebookNode, env: RunEnv, *, cwd: Path | str,
 
 
 _registered = False
-_ipc_manager = None
 
 
+@cache
 def _ipc_kernel_manager():
     """A KernelManager whose kernels talk over IPC sockets in a private folder of this process:
     no TCP port, and no unencrypted-transport warning from ipykernel. nbclient owns (and shuts
     down) every kernel it makes with it."""
-    global _ipc_manager
-    if _ipc_manager is None:
-        import atexit
-        import shutil
-        import tempfile
+    import atexit
+    import shutil
+    import tempfile
 
-        from jupyter_client.manager import KernelManager
-        from traitlets import default
+    from jupyter_client.manager import KernelManager
+    from traitlets import default
 
-        sockets = tempfile.mkdtemp(prefix="mf-k-")  # short: Unix socket paths are limited
-        atexit.register(shutil.rmtree, sockets, ignore_errors=True)
+    sockets = tempfile.mkdtemp(prefix="mf-k-")  # short: Unix socket paths are limited
+    atexit.register(shutil.rmtree, sockets, ignore_errors=True)
 
-        class IpcKernelManager(KernelManager):
-            @default("transport")
-            def _transport_default(self):
-                return "ipc"
+    class IpcKernelManager(KernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
 
-            @default("ip")
-            def _ip_default(self):
-                return os.path.join(sockets, "kernel")
+        @default("ip")
+        def _ip_default(self):
+            return os.path.join(sockets, "kernel")
 
-        _ipc_manager = IpcKernelManager
-    return _ipc_manager
+    return IpcKernelManager
 
 
 def _register_engine() -> None:

@@ -36,6 +36,7 @@ from .pose import Pose
 from .sim_parts import PartTray
 
 _URDF = {"xarm6": "xarm/xarm6_robot.urdf"}
+MODELS = tuple(_URDF)  # what sim://MODEL opens
 _POLL_S = 1 / 60  # simulated time between state reads while a move waits
 _IK_ROUNDS = 20  # PyBullet's IK is one solve from the current state; re-seeding converges
 _GAIN = 0.3  # position-loop gain: settles to 0.01° in a few steps without overshoot
