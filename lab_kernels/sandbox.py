@@ -62,6 +62,7 @@ class SandboxPolicy:
     hidden: list[str] = field(default_factory=list)  # folders masked by an empty tmpfs
     env: dict = field(default_factory=dict)  # the kernel's environment, beyond the allow-list
     uid: int = NOBODY  # the unprivileged user the kernel runs as when the grader is root
+    grader_pid: int = 0  # the process that starts the launcher; the sandbox dies with it
 
     @property
     def grading_limits(self) -> GradingLimits:
@@ -208,14 +209,15 @@ def link_root(policy: SandboxPolicy, timeout_s: float = 30.0) -> Path:
     return link
 
 
-def die_with_parent() -> None:
-    """SIGKILL this process when the one that started it dies (Linux prctl)."""
+def die_with_parent(parent_pid: int = 0) -> None:
+    """SIGKILL this process when the one that started it (`parent_pid`, if known) dies."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the prctl took effect
+    # the parent died before the prctl took effect: an orphan goes to init or to a subreaper
+    if os.getppid() == 1 or parent_pid and os.getppid() != parent_pid:
         os._exit(1)
 
 
@@ -237,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{POLICY_ENV} is not set: the grader names the sandbox policy file there",
               file=sys.stderr)
         return 2
-    die_with_parent()
     policy = SandboxPolicy.load(os.environ[POLICY_ENV])
+    die_with_parent(policy.grader_pid)
     link_dir = Path(policy.link_dir)
     inner = _inner_connection(args.connection_file, link_dir)
     kernel = [sys.executable, "-m", "lab_kernels.boot", CONNECTION]

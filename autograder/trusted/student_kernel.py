@@ -133,7 +133,8 @@ class StudentKernel:
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         if self.sandbox:
             policy = SandboxPolicy(str(self.work_dir), str(self.scratch), self.limits.as_dict(),
-                                   python_read_only_dirs(), hidden_dirs(), self.env, self.uid)
+                                   python_read_only_dirs(), hidden_dirs(), self.env, self.uid,
+                                   grader_pid=os.getpid())
             if os.geteuid() == 0:
                 os.chown(self.scratch, 0, 0)
             return {**base, POLICY_ENV: str(policy.save(self.scratch / "policy.json"))}
