@@ -46,6 +46,8 @@ PROFILES: dict[str, Profile] = {
         Profile("lab-genicam", "genicam://", SAMPLE_SESSION, "GigE Vision/USB3 Vision"),
         Profile("jetson", "usb://0", SAMPLE_SESSION, "NVIDIA Jetson edge station", "jetson://"),
         Profile("ascend", "usb://0", SAMPLE_SESSION, "Huawei Ascend edge station", "ascend://0"),
+        Profile("cuda", SAMPLE_SESSION, SAMPLE_SESSION, "workstation with an NVIDIA GPU",
+                "cuda://0"),
     )
 }
 

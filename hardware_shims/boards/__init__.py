@@ -36,7 +36,7 @@ __all__ = [
     "Board", "BoardUnavailable", "GoldenReport", "InferenceResult", "InputError",
     "LatencyProfileError", "LatencyStats", "ModelError", "OutputError", "TensorSpec",
     "WorkCount", "available_profiles", "boards", "compare_to_reference", "count_macs",
-    "load_profile", "open_board", "preferred_board",
+    "load_profile", "open_board", "preferred_board", "torch_device",
 ]
 
 BOARD_ENV = "MICROFAB_BOARD"
@@ -65,6 +65,19 @@ def preferred_board(env: Mapping[str, str] | None = None) -> tuple[str, str]:
         return override, BOARD_ENV
     profile = active_profile(env)  # the lab profile names its board (cpu:// by default)
     return profile.board, f"profile {profile.name}"
+
+
+def torch_device(env: Mapping[str, str] | None = None) -> str:
+    """Where PyTorch should train: `cuda:N` when the board `auto` prefers is cuda://N and torch
+    sees that GPU, else `cpu`. The same notebook then trains on a GPU station unchanged."""
+    uri = parse_uri(preferred_board(env)[0])
+    if uri.scheme != "cuda":
+        return "cpu"
+    import torch  # deferred: only a cuda board needs torch here
+
+    index = int(uri.path or 0) if (uri.path or "0").isdigit() else 0
+    return f"cuda:{index}" if torch.cuda.is_available() and index < torch.cuda.device_count() \
+        else "cpu"
 
 
 def open_board(uri: str | ResourceURI = "auto") -> Board:
