@@ -155,7 +155,7 @@ def read_log(lines: list[str], build: BookBuild) -> bool:
 
 
 def build_book(root: Path, *, execute: str = "cache", jupyterhub_url: str | None = None,
-               update_toc: bool = True, out=None) -> BookBuild:
+               update_toc: bool = True, jobs: int | None = None, out=None) -> BookBuild:
     """Prepare, build and audit the book under `root`; never raises for a failed build."""
     from autograder.course import NbgraderError
     from course_units import UnitFormatError
@@ -183,7 +183,7 @@ def build_book(root: Path, *, execute: str = "cache", jupyterhub_url: str | None
     if execute != "off":
         timeout_s = int(config.get("execute", {}).get("timeout") or DEFAULT_TIMEOUT_S)
         build.pages = execute_pages(root, force=execute == "force", timeout_s=timeout_s,
-                                    log=log)
+                                    jobs=jobs, log=log)
         if build.pages.failed:
             build.status = 1
             build.problems += build.pages.failed

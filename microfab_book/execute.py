@@ -79,38 +79,94 @@ def run_fingerprint() -> str:
     return digest.hexdigest()[:24]
 
 
+def default_jobs() -> int:
+    """Pages run side by side, one kernel per core (at most 4: each holds a page's data)."""
+    import os
+
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
 def execute_pages(root: Path, *, force: bool = False, timeout_s: int = DEFAULT_TIMEOUT_S,
-                  log=print) -> PageExecution:
-    """Run every executable page whose cached run is missing or stale; cache each success."""
+                  jobs: int | None = None, log=print) -> PageExecution:
+    """Run every executable page whose cached run is missing or stale, `jobs` at a time in
+    worker processes; cache each success."""
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
 
     root = Path(root)
     cache = get_cache(str(root / EXECUTION_CACHE))
     fingerprint = run_fingerprint()
     result = PageExecution()
+    stale = []
     for doc, path in executable_pages(root):
         notebook = read_page(path)
         if not force and _cached(cache, notebook, fingerprint):
             result.reused.append(doc)
-            continue
-        log(f"book: executing {doc}")
-        kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")
-        executed = root / EXECUTED_DIR / f"{doc}.ipynb"
-        executed.parent.mkdir(parents=True, exist_ok=True)
-        run = run_notebook(notebook, BOOK_ENV, cwd=path.parent, timeout_s=timeout_s,
-                           kernel_name=kernel, output=executed)
+        else:
+            stale.append((doc, path, notebook))
+    # the longest pages first, so the last one to finish does not start last
+    stale.sort(key=lambda page: -_expected_seconds(cache, page[1]))
+    jobs = min(jobs or default_jobs(), len(stale)) or 1
+    for doc, _, _ in stale:
+        log(f"book: executing {doc}" + (f" ({jobs} pages at a time)" if jobs > 1 else ""))
+    for doc, path, notebook, run in _run_pages(root, stale, timeout_s, jobs):
         result.executed.append(doc)
         if not run.ok:
-            result.failed.append(f"{run.failure.describe(path)} (executed notebook: {executed})")
+            result.failed.append(f"{run.failure.describe(path)} (executed notebook: "
+                                 f"{root / EXECUTED_DIR / f'{doc}.ipynb'})")
             result.reports.append(_write_report(root, doc, run))
             continue
-        cache.cache_notebook_bundle(
-            CacheBundleIn(_outputs_into(notebook, run.notebook), str(path),
-                          data={"execution_seconds": round(run.wall_s, 2),
-                                RUN_KEY: fingerprint}),
-            check_validity=False, overwrite=True)
+        log(f"book: {doc} ran in {run.wall_s:.0f} s")
+        _cache_run(cache, notebook, path, run, fingerprint)
+    result.executed.sort()
     return result
+
+
+def run_page(root: Path, doc: str, path: Path, notebook, timeout_s: int) -> RunResult:
+    """One page through the runner, its executed notebook kept under _build for inspection."""
+    kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")
+    executed = root / EXECUTED_DIR / f"{doc}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    return run_notebook(notebook, BOOK_ENV, cwd=path.parent, timeout_s=timeout_s,
+                        kernel_name=kernel, output=executed)
+
+
+def _run_pages(root: Path, stale: list, timeout_s: int, jobs: int):
+    """(doc, path, notebook, run) as each page finishes."""
+    if jobs <= 1:
+        for doc, path, notebook in stale:
+            yield doc, path, notebook, run_page(root, doc, path, notebook, timeout_s)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # spawn: a fresh interpreter per worker, nothing of the builder's state (or threads) forked
+    with ProcessPoolExecutor(max_workers=jobs,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(run_page, root, doc, path, notebook, timeout_s):
+                   (doc, path, notebook) for doc, path, notebook in stale}
+        for future in as_completed(futures):
+            yield (*futures[future], future.result())
+
+
+def _expected_seconds(cache, path: Path) -> float:
+    """How long the page's last cached run took; unknown pages count as long (run them early)."""
+    try:
+        records = [r for r in cache.list_cache_records() if Path(r.uri) == path]
+    except Exception:  # an unreadable cache only costs the ordering
+        records = []
+    if records:
+        return float((records[-1].data or {}).get("execution_seconds", 0.0))
+    return 1e6 + path.stat().st_size
+
+
+def _cache_run(cache, notebook, path: Path, run: RunResult, fingerprint: str) -> None:
+    from jupyter_cache.base import CacheBundleIn
+
+    cache.cache_notebook_bundle(
+        CacheBundleIn(_outputs_into(notebook, run.notebook), str(path),
+                      data={"execution_seconds": round(run.wall_s, 2), RUN_KEY: fingerprint}),
+        check_validity=False, overwrite=True)
 
 
 def _cached(cache, notebook, fingerprint: str) -> bool:

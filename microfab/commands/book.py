@@ -29,7 +29,7 @@ def run_build(args) -> int:
     build = build_book(root, execute=args.execute,
                        jupyterhub_url=args.jupyterhub_url or os.environ.get(
                            "MICROFAB_JUPYTERHUB_URL") or None,
-                       update_toc=not args.keep_toc)
+                       update_toc=not args.keep_toc, jobs=args.jobs)
     labs = build.labs
     if build.status != 2:
         print(f"book: executed {len(build.executed)} page(s), {len(build.failed)} failed, "
@@ -103,6 +103,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        "_config.yml)")
     build.add_argument("--keep-toc", action="store_true",
                        help="use _toc.yml as it is and fail when a unit is missing from it")
+    build.add_argument("--jobs", type=int, metavar="N",
+                       help="pages executed side by side, one kernel each (default: one per "
+                       "CPU core, at most 4)")
     build.set_defaults(run=run_build)
     toc = actions.add_parser(
         "toc", help="write _toc.yml from the units",

@@ -36,3 +36,20 @@ def test_pages_run_once_and_myst_nb_finds_every_run(small_book, monkeypatch):
     assert sorted(redrawn.executed) == sorted(docs)  # new data: every page runs again
     forced = execute_pages(small_book, force=True, log=lambda message: None)
     assert sorted(forced.executed) == sorted(docs)
+
+
+def test_pages_run_side_by_side_and_a_failing_one_is_reported_alone(small_book):
+    from course_units import load_catalogue
+
+    write_toc(small_book, load_catalogue(small_book / "course_units"))
+    pages = dict(executable_pages(small_book))
+    broken = next(doc for doc in pages if doc.endswith("/lesson"))
+    pages[broken].write_text(pages[broken].read_text().replace(
+        "import ", "raise RuntimeError('lens cap on')\nimport ", 1))
+    said = []
+    run = execute_pages(small_book, jobs=2, log=said.append)
+    assert sorted(run.executed) == sorted(pages)
+    assert len(run.failed) == 1 and str(pages[broken]) in run.failed[0]
+    assert "lens cap on" in run.reports[0].read_text()
+    assert any("2 pages at a time" in line for line in said)
+    assert all(any(f"{doc} ran in" in line for line in said) for doc in pages if doc != broken)
