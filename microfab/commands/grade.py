@@ -245,6 +245,35 @@ def run_report(args) -> int:
     return 0
 
 
+def run_similarity(args) -> int:
+    from autograder.similarity import THRESHOLD, SimilarityError, similarity
+    from autograder.similarity_report import write_report
+
+    course = Path(args.course)
+    out = Path(args.out) if args.out else course / "reports" / f"similarity-{args.assignment}.html"
+    try:
+        threshold = THRESHOLD if args.threshold is None else args.threshold
+        comparison = similarity(course, args.assignment, threshold)
+    except SimilarityError as exc:  # no release, no submissions, a bad --threshold
+        return _fail("similarity", exc)
+    for warning in comparison.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        write_report(comparison, out)
+    except OSError as exc:  # the report's folder cannot be written
+        return _fail("similarity", OSError(f"cannot write the report {out} ({exc.strerror}); "
+                                           "name another file with --out"), FAILED)
+    flagged = comparison.flagged
+    print_table(["rank", "students", "score", "verdict"],
+                [[str(rank), f"{p.first.student} / {p.second.student}", f"{p.score:.2f}",
+                  "flagged" if p.score >= comparison.threshold else "-"]
+                 for rank, p in enumerate(comparison.pairs[:max(len(flagged), 10)], 1)])
+    print(f"{len(flagged)} of {len(comparison.pairs)} pairs at or over {comparison.threshold:g}: "
+          "a reason to talk with the students, not proof of copying")
+    print(f"report with the shared fragments side by side: {out}")
+    return 0
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("grade", help="release, collect, autograde, feedback, export, report",
                             description="Grading on a standard nbgrader course folder.",
@@ -302,6 +331,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     report = action("report", "competency, item-analysis and certificate-readiness reports",
                     run_report, assignment=False)
     report.add_argument("--out", default="reports", help="folder for the CSV and HTML files")
+    similar = action("similarity", "rank pairs of submissions by the similarity of their "
+                     "answers", run_similarity)
+    similar.description = (
+        "Compare the answer cells (nbgrader solution cells) of every pair of submissions in "
+        "submitted/<student>/ASSIGNMENT/, leaving out the lines of the released starter code, "
+        "with copydetect's fingerprints (names normalised, comments and spacing ignored, so "
+        "renamed variables and reordered functions still match). Student code is only read, "
+        "never run. Prints the most similar pairs and writes a self-contained HTML report with "
+        "the shared fragments of each flagged pair side by side. A high score is a reason to "
+        "talk with the students, not proof of copying. A notebook that cannot be read is "
+        "named and left out.")
+    similar.add_argument("--threshold", type=float,
+                         help="flag pairs whose score (the larger share of one student's "
+                         "fingerprinted code found in the other's) is at least this, in (0, 1] "
+                         "(default 0.5: independently written correct answers stay well "
+                         "below it)")
+    similar.add_argument("--out", help="the HTML report (default: "
+                         "<course>/reports/similarity-ASSIGNMENT.html)")
     validate = actions.add_parser(
         "validate", help="check your notebook before you submit (exit 1 if a test fails)",
         description="Run the notebook and its visible tests, as the autograder will, and name "
