@@ -11,8 +11,6 @@ fitting and the test images and the figure would be too good.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -35,18 +33,16 @@ def load_tiles(limit: int | None = None, progress: bool | None = False) -> list[
     """Every image of the local copy as frames (label = defect type or "good", `defect_mask`),
     imported into a temporary session; at most `limit`, dealt evenly across labels. None when
     this machine has no copy (`microfab data fetch magnetic-tile` downloads one)."""
-    from ..cameras.replay import ReplayCamera
     from .datasets import local_copy
     from .importers import import_dataset
+    from .session import SessionReader
 
     root = local_copy(NAME)
     if root is None:
         return None
     session = Path(tempfile.mkdtemp(prefix="microfab-tiles-")) / f"{NAME}.mcap"
     import_dataset("image-mask", root, session, progress=progress, limit=limit)
-    # the replay banner would repeat the import's own report
-    with contextlib.redirect_stdout(io.StringIO()), ReplayCamera(f"replay://{session}") as camera:
-        return list(camera)
+    return list(SessionReader(session).frames())
 
 
 def physical_tile(frames: Sequence[Frame]) -> dict[str, int]:
