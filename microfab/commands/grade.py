@@ -275,7 +275,8 @@ def run_similarity(args) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("grade", help="release, collect, autograde, feedback, export, report",
+    parser = sub.add_parser("grade", help="release, collect, autograde, feedback, export, report, "
+                            "similarity",
                             description="Grading on a standard nbgrader course folder.",
                             epilog="exit status: 0 done (autograde: every submission has a "
                             "score or a recorded reason); 1 nbgrader failed, the sandbox cannot "
