@@ -117,9 +117,15 @@ def run_autograde(args) -> int:
     from autograder.course import NbgraderError
     from lab_kernels.sandbox import SandboxUnavailable
 
+    if args.regrade and args.force:
+        return _fail("autograde", ValueError("--regrade already grades again every submission "
+                                             "not graded with the current tests; leave out "
+                                             "--force"))
     if args.unsafe_no_sandbox:
         print("WARNING: grading WITHOUT the sandbox: student code runs with your permissions "
               "and can read, change or delete your files.", file=sys.stderr)
+    if args.regrade:
+        return _run_regrade(args)
     try:
         run = autograde(Path(args.course), args.assignment, workers=args.workers,
                         dask_address=args.dask, sandbox=not args.unsafe_no_sandbox,
@@ -136,6 +142,39 @@ def run_autograde(args) -> int:
     if run.skipped:
         print(f"already graded (use --force to regrade): {', '.join(run.skipped)}")
     _print_scores(Path(args.course), args.assignment, run)
+    return 0
+
+
+def _run_regrade(args) -> int:
+    from autograder.autograde import GradingRefused
+    from autograder.course import NbgraderError
+    from autograder.regrade import regrade
+    from lab_kernels.sandbox import SandboxUnavailable
+
+    try:
+        done = regrade(Path(args.course), args.assignment, workers=args.workers,
+                       dask_address=args.dask, sandbox=not args.unsafe_no_sandbox,
+                       limits=_unit_limits(args.assignment, args.limit))
+    except (GradingRefused, ValueError) as exc:  # unknown assignment, no submissions, --limit
+        sandbox = isinstance(exc.__cause__, SandboxUnavailable)
+        return _fail("autograde --regrade", exc, FAILED if sandbox else USAGE)
+    except NbgraderError as exc:  # e.g. a graded cell removed from a submitted assignment
+        return _fail("autograde --regrade", exc, FAILED)
+    for warning in done.run.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for why in done.run.refused.values():
+        print(f"not graded: {why}", file=sys.stderr)
+    if done.unchanged:
+        print(f"the tests of {args.assignment} have not changed since they were last graded: "
+              f"nothing regraded, all {len(done.outcomes)} submission(s) unchanged")
+        return 0
+    print("changed in the tests: " + ("; ".join(done.changes) or "nothing since the last run"))
+    print_table(["student", "score before -> after", "change", "note"], done.rows())
+    changed = [o.student for o in done.outcomes if o.changed]
+    failed = [o.student for o in done.outcomes if o.failed]
+    print(f"{len(changed)} score(s) changed" + (f": {', '.join(changed)}" if changed else "") +
+          (f"; {len(failed)} regrade(s) failed, previous grades kept: {', '.join(failed)}"
+           if failed else "") + f"; manual marks kept. Table as CSV: {done.csv_path}")
     return 0
 
 
@@ -309,10 +348,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "data. Every submission ends with a score or a recorded reason.") + "\n\n" + \
         textwrap.fill("Limits for one submission (defaults; a unit overrides them in the "
                       "grading: block of its unit.yaml, and --limit NAME=VALUE overrides "
-                      "both):") + f"\n{describe_limits()}"
+                      "both):") + f"\n{describe_limits()}" + "\n\n" + \
+        textwrap.fill(
+            "--regrade, after you fix a test (its code, expected value or points) in "
+            "source/ASSIGNMENT/*.ipynb: nbgrader's generate_assignment updates the gradebook's "
+            "copy of the tests (release/ and the exchange keep the students' copy), then every "
+            "submission is graded again in the sandbox. Manual scores, comments and extra "
+            "credit stay. Prints each student's score before -> after, marks the changes and "
+            "writes the same to <course>/reports/regrade-ASSIGNMENT.csv; the previous graded "
+            "notebooks are kept in <course>/.microfab/regrade/ASSIGNMENT/. A submission whose "
+            "regrade fails keeps its previous grade, with the reason; run --regrade again to "
+            "retry it, or to finish an interrupted regrade. Unchanged tests: nothing is "
+            "regraded.")
     autograde.add_argument("--workers", type=int, default=1, help="local grading processes")
     autograde.add_argument("--dask", metavar="ADDRESS", help="grade on a Dask cluster instead")
     autograde.add_argument("--force", action="store_true", help="regrade graded submissions")
+    autograde.add_argument("--regrade", action="store_true",
+                           help="after fixing tests in source/ASSIGNMENT/: update the gradebook's "
+                           "tests and points (the released copy stays), regrade every submission "
+                           "keeping manual marks, and report whose score changed")
     autograde.add_argument("--limit", action="append", metavar="NAME=VALUE",
                            help="override one grading limit (repeatable), e.g. "
                            "--limit cell_timeout_s=120")
