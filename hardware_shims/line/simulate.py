@@ -139,7 +139,7 @@ def part_offset_mm(row: dict, config: LineConfig, arm: int, t_s: float) -> float
 def _pick(row: dict, config: LineConfig, timing: ArmTiming, arms_free: list[float]) -> None:
     arm, pick_s = row["arm"], row["pick_s"]
     offset = part_offset_mm(row, config, arm, pick_s)
-    inside = abs(offset) <= config.pick_window_mm / 2
+    inside = abs(offset) <= config.pick_window_mm / 2 + 1e-6  # rounding at the edge
     start = pick_s - timing.reach(offset if inside else 0.0)
     if start < row["decision_s"]:
         row["miss"] = "late"  # the arm would have had to leave before the decision
