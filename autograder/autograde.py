@@ -40,7 +40,7 @@ class AutogradeRun:
     warnings: list[str] = field(default_factory=list)
 
 
-def _check_gradebook(root: Path, assignment: str) -> None:
+def check_gradebook(root: Path, assignment: str) -> None:
     db = root / "gradebook.db"
     if not db.exists():
         raise GradingRefused(f"no gradebook at {db}; build the course with `microfab course "
@@ -57,7 +57,7 @@ def _check_gradebook(root: Path, assignment: str) -> None:
                              f"`microfab grade release {assignment}`")
 
 
-def _submissions(root: Path, assignment: str, run: AutogradeRun) -> list[str]:
+def collected_submissions(root: Path, assignment: str, run: AutogradeRun) -> list[str]:
     submitted = root / "submitted"
     if not submitted.is_dir():
         raise GradingRefused(f"no submitted/ folder in {root}; collect submissions first")
@@ -128,7 +128,7 @@ def _dask_executions(jobs: list[GradingJob], address: str) -> Iterator[JobResult
                                              f"{type(exc).__name__}: {exc}")
 
 
-def _executions(jobs: list[GradingJob], workers: int, dask_address: str | None,
+def grading_executions(jobs: list[GradingJob], workers: int, dask_address: str | None,
                 timeout_s: float) -> Iterator[JobResult]:
     if dask_address:
         yield from _dask_executions(jobs, dask_address)
@@ -155,11 +155,11 @@ def autograde(course_root: Path, assignment: str, workers: int = 1,
             raise GradingRefused(f"the grading sandbox cannot start: {exc}. Student code would "
                                  f"run with your permissions; to do that anyway pass "
                                  f"--unsafe-no-sandbox") from exc
-    _check_gradebook(root, assignment)
+    check_gradebook(root, assignment)
     run = AutogradeRun()
     done = graded_log(root)
     students = []
-    for student in _submissions(root, assignment, run):
+    for student in collected_submissions(root, assignment, run):
         if not force and (assignment, student) in done:
             run.skipped.append(student)
         else:
@@ -172,7 +172,7 @@ def autograde(course_root: Path, assignment: str, workers: int = 1,
     timeout_s = limits.notebook_timeout_s + WORKER_MARGIN_S
     with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission",
               disable=not progress) as bar:
-        for result in _executions(jobs, workers, dask_address, timeout_s):
+        for result in grading_executions(jobs, workers, dask_address, timeout_s):
             ingest(root, result)  # the one writer of the gradebook
             run.results.append(result)
             bar.update(1)

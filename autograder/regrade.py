@@ -31,9 +31,9 @@ from autograder.autograde import (
     WORKER_MARGIN_S,
     AutogradeRun,
     GradingRefused,
-    _check_gradebook,
-    _executions,
-    _submissions,
+    check_gradebook,
+    collected_submissions,
+    grading_executions,
 )
 from autograder.course import assignment_scores, run_nbgrader
 from autograder.ingest import ingest, log_refused
@@ -166,12 +166,12 @@ def _check_assignment(root: Path, assignment: str) -> None:
         raise GradingRefused(f"unknown assignment {assignment!r}: there is no "
                              f"{sources / assignment}/ (assignments in {sources}: {known}); "
                              "check the name")
-    _check_gradebook(root, assignment)
+    check_gradebook(root, assignment)
 
 
 def _students(root: Path, assignment: str, run: AutogradeRun) -> list[str]:
     submitted = root / "submitted"
-    students = _submissions(root, assignment, run) if submitted.is_dir() else []
+    students = collected_submissions(root, assignment, run) if submitted.is_dir() else []
     if not students:
         raise GradingRefused(f"no submissions of {assignment} to regrade in {submitted}/ "
                              f"(<student>/{assignment}/): collect them first with `microfab "
@@ -291,7 +291,7 @@ def regrade(course_root: Path, assignment: str, workers: int = 1,
         _keep_previous(root, assignment, student, folder)
     with tqdm(total=len(jobs), desc=f"regrading {assignment}", unit="submission",
               disable=not progress) as bar:
-        for result in _executions(jobs, workers, dask_address,
+        for result in grading_executions(jobs, workers, dask_address,
                                   limits.notebook_timeout_s + WORKER_MARGIN_S):
             failed = regrade_failure(result)
             if not failed:
