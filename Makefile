@@ -5,8 +5,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Optional extras: vendor camera SDKs with their emulators, the arm twin, a real data set, Dask.
-EXTRAS ?= dev,lab,arm,data,dask
+# Optional extras: vendor camera SDKs with their emulators, the arm twin, a real data set, Dask,
+# JupyterHub.
+EXTRAS ?= dev,lab,arm,data,dask,hub
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 GI_STAMP := $(VENV)/.installed-pygobject
