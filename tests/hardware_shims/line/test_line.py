@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 
@@ -165,3 +166,34 @@ def test_pick_timing_measured_on_the_twin_is_plausible_and_cached():
     assert all(0.1 <= t <= 1.0 for t in timing.reach_s)
     assert all(0.6 <= t <= 4.0 for t in timing.return_s)
     assert timing.reach(0.0) == pytest.approx(timing.reach_s[1])
+
+
+def test_board_latency_follows_the_profile_and_measured_latency_times_the_inspector():
+    from hardware_shims.boards import load_profile
+    from hardware_shims.line import board_latency
+
+    ops = int(28 * 3.6e9)
+    nominal_s = load_profile("jetson-nano").nominal_ms(ops, "fp16") / 1000
+    run = run_line(LineConfig(**EXACT), parts(["good"] * 50), inspect_truth, at_centre, FLAT,
+                   latency_s=board_latency("jetson-nano", ops))
+    spent = [r["inspect_done_s"] - r["inspect_start_s"] for r in run.parts]
+    assert abs(sum(spent) / len(spent) / nominal_s - 1) < 0.1  # jitter keeps the mean
+
+    def slow_inspector(part):
+        time.sleep(0.01)
+        return inspect_truth(part)
+
+    run = run_line(LineConfig(**EXACT), parts(["good"] * 3), slow_inspector, at_centre, FLAT,
+                   latency_s="measured")
+    assert all(r["inspect_done_s"] - r["inspect_start_s"] >= 0.01 for r in run.parts)
+
+
+def test_timeline_chart_draws_one_row_per_part():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from hardware_shims.line import timeline_chart
+
+    run = run_line(LineConfig(**EXACT), parts(["good", "pit", "pit"]), inspect_truth, at_centre,
+                   FLAT)
+    ax = timeline_chart(run.parts, title="three covers")
+    assert ax.get_xlabel() == "line time (s)" and ax.get_ylim()[0] > ax.get_ylim()[1]
