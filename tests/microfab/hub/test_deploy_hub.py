@@ -100,6 +100,7 @@ def test_each_role_gets_its_extensions_and_the_same_exchange(tmp_path, course, s
     assert "root" not in _load(roles / "students", "nbgrader_config.py").CourseDirectory
     kernels = tmp_path / "hub" / "share" / "jupyter" / "kernels"
     assert (kernels / "microfab-sim" / "kernel.json").is_file()
+    assert stat.S_IMODE((kernels / "microfab-sim").stat().st_mode) == 0o755  # every user's
     assert _load(tmp_path / "hub").Spawner.environment["JUPYTER_PATH"] == str(kernels.parent)
 
 

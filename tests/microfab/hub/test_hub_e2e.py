@@ -1,0 +1,217 @@
+"""A class on a real JupyterHub, on 127.0.0.1: `microfab deploy hub` writes the configuration;
+the hub starts each user's server as their own Unix user; the instructor releases the tiny lab;
+two students fetch it through their servers' nbgrader extension, answer it (one right, one
+wrong) through the contents API and submit; the instructor collects, autogrades in the sandbox
+and releases feedback; each student fetches their own. Then: who can read what."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pwd
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytestmark = [pytest.mark.hub, pytest.mark.gate]
+ASSIGNMENT = "lab-double"  # the tiny lab of tests/autograder/conftest.py
+COURSE_ID = "hub-course"
+ANSWERS = {"right": "def double(x):\n    return 2 * x",
+           "wrong": "def double(x):\n    return x + 2"}  # passes double(2) == 4 only
+SCORES = {"right": (3.0, 3.0), "wrong": (1.0, 3.0)}
+
+
+def deploy(*args: str) -> int:
+    from microfab.commands.deploy import add_parser
+
+    parser = argparse.ArgumentParser(prog="microfab")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    parsed = parser.parse_args(["deploy", "hub", *args])
+    return parsed.run(parsed)
+
+
+def grade(action: str, assignment: str, course: Path, *more: str) -> subprocess.CompletedProcess:
+    """The instructor's `microfab grade ACTION` (as root, who owns nothing of the students')."""
+    done = subprocess.run([sys.executable, "-m", "microfab", "grade", action, assignment,
+                           "--course", str(course), *more], capture_output=True, text=True,
+                          timeout=300)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0, f"grade {action}: {done.stdout}\n{done.stderr}"
+    return done
+
+
+def answer(server, assignment: str, source: str) -> None:
+    """Fetch through nbgrader's extension, write the answer through the contents API, submit."""
+    server.assignments("fetch", assignment, COURSE_ID)
+    path = f"api/contents/{assignment}/{assignment}.ipynb"
+    model = server.request("GET", path)
+    assert model.status_code == 200, model.text
+    notebook = nbformat.from_dict(model.json()["content"])
+    cell = next(c for c in notebook.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") == "double")
+    assert "raise NotImplementedError" in cell.source  # the student version, no solution
+    cell.source = source
+    saved = server.request("PUT", path, json={"type": "notebook", "format": "json",
+                                              "content": notebook})
+    assert saved.status_code == 200, saved.text
+    server.assignments("submit", assignment, COURSE_ID)
+
+
+def feedback_of(server, assignment: str) -> list[str]:
+    """The feedback pages in the student's own home, as their server lists them."""
+    folder = server.request("GET", f"api/contents/{assignment}/feedback")
+    assert folder.status_code == 200, folder.text
+    pages = []
+    for stamp in folder.json()["content"]:
+        for page in server.request("GET", f"api/contents/{stamp['path']}").json()["content"]:
+            if page["name"].endswith(".html"):
+                pages.append(server.request("GET", f"api/contents/{page['path']}").json()
+                             ["content"])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def git_server(kit, shared_root):
+    """The book's repository, served by `git daemon` on 127.0.0.1."""
+    work, served = shared_root / "book", shared_root / "git"
+    work.mkdir()
+    (work / "lesson.md").write_text("# Orientation\n\nThe first lesson.\n")
+    git = ["git", "-c", "user.name=microfab", "-c", "user.email=microfab@example.invalid"]
+    for command in (["init", "-q", "-b", "main"], ["add", "lesson.md"],
+                    ["commit", "-q", "-m", "the book"]):
+        subprocess.run([*git, *command], cwd=work, check=True, timeout=30)
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(served / "book.git")],
+                   check=True, timeout=30)
+    subprocess.run(["chmod", "-R", "a+rX", str(served)], check=True)
+    port = kit.free_port()
+    daemon = subprocess.Popen(["git", "daemon", "--listen=127.0.0.1", f"--port={port}",
+                               f"--base-path={served}", "--export-all", "--reuseaddr",
+                               str(served)], stderr=subprocess.DEVNULL)
+
+    def listening():
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", port)) == 0
+
+    try:
+        kit.wait_for(listening, 15, "git daemon")
+        yield f"git://127.0.0.1:{port}/book.git"
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def day(kit, unix_users, start_hub, shared_root, sandbox_available):
+    from autograder.course import NbgraderCourse
+
+    prof, alice, bob = unix_users("prof"), unix_users("stud"), unix_users("stud")
+    course = Path(pwd.getpwnam(prof).pw_dir) / "course"
+    lab = NbgraderCourse(course, COURSE_ID)
+    for assignment in (ASSIGNMENT, "lab-retry"):  # lab-retry: for the restart below
+        lab.add_source(assignment, kit.lab.lab_notebook())
+        lab.generate_assignment(assignment)
+    subprocess.run(["chown", "-R", f"{prof}:", str(course)], check=True)
+    out, exchange, port = shared_root / "hub", shared_root / "exchange", kit.free_port()
+    assert deploy("--course", str(course), "--out", str(out), "--instructors", prof,
+                  "--students", f"{alice},{bob}", "--exchange", str(exchange),
+                  "--port", str(port), "--hub-port", str(kit.free_port()),
+                  "--proxy-api-port", str(kit.free_port()), "--mem-limit", "1G",
+                  "--authenticator", "dummy", "--insecure-test-auth") == 0
+    hub = start_hub(out, port)
+    tokens = {}
+    for user in (prof, alice, bob):
+        made = hub.api("POST", f"/users/{user}/tokens", json={"note": "classroom test"})
+        assert made.status_code == 201, made.text
+        tokens[user] = made.json()["token"]
+    grade("release", ASSIGNMENT, course, "--exchange", str(exchange))
+    servers = {user: kit.UserServer(hub, user, tokens[user]).start() for user in (alice, bob)}
+    answer(servers[alice], ASSIGNMENT, ANSWERS["right"])
+    answer(servers[bob], ASSIGNMENT, ANSWERS["wrong"])
+    collected = grade("collect", ASSIGNMENT, course, "--exchange", str(exchange))
+    autograded = grade("autograde", ASSIGNMENT, course)
+    grade("feedback", ASSIGNMENT, course, "--exchange", str(exchange))
+    for server in servers.values():
+        server.assignments("fetch_feedback", ASSIGNMENT, COURSE_ID)
+    return {"hub": hub, "course": course, "exchange": exchange, "prof": prof, "alice": alice,
+            "bob": bob, "tokens": tokens, "servers": servers, "collected": collected,
+            "autograded": autograded}
+
+
+def test_the_instructor_grades_what_the_students_submitted_through_the_hub(day):
+    from autograder.course import assignment_scores
+
+    assert "2 student(s)" in day["collected"].stdout
+    assert "cheating attempt" not in day["collected"].stderr  # each file is its student's
+    assert assignment_scores(day["course"], ASSIGNMENT) == {
+        day["alice"]: SCORES["right"], day["bob"]: SCORES["wrong"]}
+
+
+def test_each_student_fetches_their_own_feedback(day):
+    for student, answered in ((day["alice"], "right"), (day["bob"], "wrong")):
+        [page] = feedback_of(day["servers"][student], ASSIGNMENT)
+        score, most = SCORES[answered]
+        assert f"Score: {score} / {most}" in page
+
+
+def test_a_student_cannot_read_another_students_work_or_feedback(day, kit):
+    alice, bob, exchange = day["alice"], day["bob"], day["exchange"] / COURSE_ID
+    home = Path(pwd.getpwnam(alice).pw_dir)
+    submitted = day["course"] / "submitted" / alice / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    feedback = next((home / ASSIGNMENT / "feedback").glob("*/*.html"))
+    for path in (home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", feedback, submitted):
+        assert path.is_file()
+        read = kit.run_as(bob, "cat", str(path))
+        assert read.returncode != 0 and "Permission denied" in read.stderr, path
+    for folder in (exchange / "inbound", exchange / "feedback"):  # nothing there to find
+        listed = kit.run_as(bob, "ls", str(folder))
+        assert listed.returncode != 0 and "Permission denied" in listed.stderr, folder
+    assert kit.run_as(bob, "ls", str(exchange / "outbound" / ASSIGNMENT)).returncode == 0
+    # bob's token opens only bob's server
+    peek = day["servers"][alice].request("GET", f"api/contents/{ASSIGNMENT}",
+                                         token=day["tokens"][bob])
+    assert peek.status_code in (403, 404), peek.status_code
+
+
+def test_a_student_cannot_read_the_instructors_source_or_gradebook(day, kit):
+    course = day["course"]
+    for student in (day["alice"], day["bob"]):
+        for path in (course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                     course / "gradebook.db", course / "nbgrader_config.py"):
+            read = kit.run_as(student, "cat", str(path))
+            assert read.returncode != 0 and "Permission denied" in read.stderr, path
+
+
+def test_only_instructors_get_the_formgrader_and_everyone_the_lab_kernels(day, kit):
+    prof = kit.UserServer(day["hub"], day["prof"], day["tokens"][day["prof"]]).start()
+    page = prof.request("GET", "formgrader", allow_redirects=True)
+    assert page.status_code == 200 and "/formgrader/" in page.url, page.url
+    listed = prof.request("GET", "formgrader/api/assignments")  # the course's gradebook
+    assert listed.status_code == 200, listed.text
+    assert ASSIGNMENT in {a["name"] for a in listed.json()}
+    student = day["servers"][day["bob"]]
+    assert student.request("GET", "formgrader", allow_redirects=True).status_code == 404
+    assert student.request("GET", "assignments", params={"course_id": COURSE_ID}).ok
+    kernels = student.request("GET", "api/kernelspecs").json()["kernelspecs"]
+    assert "microfab-sim" in kernels
+
+
+def test_a_launch_link_pulls_the_book_with_nbgitpuller(day, git_server):
+    server = day["servers"][day["alice"]]
+    pulled = server.request("GET", "git-pull/api", params={"repo": git_server,
+                                                          "branch": "main",
+                                                          "targetpath": "book"})
+    assert pulled.status_code == 200 and '"phase": "finished"' in pulled.text, pulled.text
+    lesson = server.request("GET", "api/contents/book/lesson.md",
+                            params={"type": "file", "format": "text"})  # not as a notebook
+    assert lesson.status_code == 200 and "The first lesson." in lesson.json()["content"]
+
+
+def _events(course: Path, assignment: str) -> list[dict]:
+    from autograder.ingest import log_path
+
+    lines = log_path(course).read_text().splitlines()
+    return [e for e in map(json.loads, lines) if e["assignment"] == assignment]
