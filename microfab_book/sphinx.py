@@ -5,8 +5,13 @@
 - Lab pages keep their download button (the student release) but get no JupyterHub launch
   button: nbgitpuller can only open files of the repository, and the release exists only in the
   built site. Students get labs through nbgrader.
-- Without a JupyterHub (no `launch_buttons.jupyterhub_url`) the theme shows no launch button, so
-  every page that runs code says how to run it locally instead: a link to nowhere helps nobody.
+- Without a JupyterHub (no `launch_buttons.jupyterhub_url`) the theme shows no JupyterHub button,
+  so every page that runs code says how to run it locally instead: a link to nowhere helps
+  nobody.
+- Live code (`launch_buttons.thebe`): the "Live Code" button runs a page's cells in place with
+  thebe vendored from npm, against the Jupyter server that serves the book (`microfab serve`)
+  or the one `thebe_config.server_url` names; sphinx-thebe's own loader, which fetches thebe
+  from a CDN and asks mybinder.org for a kernel, is left out.
 - Widgets render offline only if their JavaScript is vendored: a page whose widget state needs a
   module other than the ones the HTML manager bundles is a warning naming the page.
 """
@@ -23,6 +28,7 @@ from sphinx.util import logging
 
 from microfab_book.layout import is_lab_doc, units_dir
 from microfab_book.toc import units_missing_from_toc
+from microfab_book.vendor import THEBE_DIR
 
 logger = logging.getLogger(__name__)
 BUNDLED_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
@@ -61,7 +67,9 @@ RUN_LOCALLY = """<div class="admonition tip microfab-run-locally">
 <p class="admonition-title">Run this page yourself</p>
 <p>This book is not connected to a JupyterHub, so the outputs here are the ones saved when it was
 built. To run the page and move its sliders: get the project, run <code>make book</code> once (it
-sets up everything), then <code>.venv/bin/jupyter lab {source}</code>.</p>
+sets up everything), then <code>.venv/bin/jupyter lab {source}</code>. To run its cells in place,
+start <code>.venv/bin/microfab serve</code>, open the address it prints and press
+<em>Live Code</em> under the rocket button.</p>
 </div>
 """
 
@@ -120,16 +128,115 @@ def check_widget_modules(app: Sphinx, pagename: str, templatename: str, context:
             location=pagename, type="microfab", subtype="widgets")
 
 
-def drop_thebe_loader(app: Sphinx, pagename: str, templatename: str, context: dict,
-                      doctree) -> None:
-    """The book has no live-code button: sphinx-thebe's loader, which names thebe on a CDN the
-    offline book must not reach, is left out of every page."""
-    def thebe(script) -> bool:
-        body = getattr(script, "attributes", {}).get("body", "") or ""
-        return "THEBE_JS_URL" in body or str(script).endswith("sphinx-thebe.js") or \
-            str(getattr(script, "filename", "")).endswith("sphinx-thebe.js")
+# Replaces sphinx-thebe's loader, which fetches thebe 0.8 from a CDN and always asks
+# mybinder.org for a kernel: this one loads the vendored thebe 0.9 and asks a Jupyter server.
+LIVE_CODE_MARK = "microfab live code"
+LIVE_CODE_JS = """// %(mark)s: the vendored thebe, against a Jupyter server, never a CDN or Binder
+var MICROFAB_LIVE = %(settings)s;
+var initThebe = () => {
+  const button = document.querySelector(".thebe-launch-button");
+  const say = (status, text) => {
+    if (!button) return;
+    button.dataset.microfabLive = status;
+    button.textContent = text;
+  };
+  if (document.querySelector(".thebe-cell")) return;  // already live
+  if (!MICROFAB_LIVE.server && location.protocol === "file:") {
+    say("no-server", "Live code needs a Jupyter server: run `microfab serve` and open the " +
+        "address it prints");
+    return;
+  }
+  // the token `microfab serve` prints in the address; kept for the other pages of this tab
+  const query = new URLSearchParams(location.search).get("token");
+  if (query) sessionStorage.setItem("microfab-live-token", query);
+  const token = sessionStorage.getItem("microfab-live-token") || "";
+  const root = new URL(document.documentElement.dataset.content_root || "./", location.href);
+  const vendor = new URL("vendor/%(thebe)s/", root);
+  const server = MICROFAB_LIVE.server || new URL("/", location.href).href;
+  const css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = new URL("thebe.css", vendor).href;
+  document.head.appendChild(css);
+  // thebe pairs inputs with outputs by position: every cell gets an output, empty or not
+  document.querySelectorAll("div.cell").forEach((cell) => {
+    const source = cell.querySelector(".cell_input pre");
+    if (!source) return;
+    source.setAttribute("data-executable", "true");
+    source.setAttribute("data-language", "python");
+    let output = cell.querySelector(".cell_output");
+    if (!output) {
+      output = document.createElement("div");
+      output.className = "cell_output";
+    }
+    output.setAttribute("data-output", "");
+    source.insertAdjacentElement("afterend", output);
+    cell.querySelectorAll("button.copybtn").forEach((el) => el.remove());
+  });
+  const script = document.createElement("script");
+  script.src = new URL("index.js", vendor).href;
+  script.addEventListener("load", () => {
+    // the server's, session's and kernel's progress; cells report their own
+    const connection = (data) => ["server", "session", "kernel"].includes(data.subject);
+    thebe.on("status", (event, data) => {
+      if (connection(data)) say(data.status, `Live code: ${data.status}`);
+    });
+    thebe.on("error", (event, data) => {
+      if (connection(data)) say("failed", `Live code failed: ${data.message}`);
+    });
+    thebe.bootstrap({
+      useBinder: false, useJupyterLite: false, requestKernel: true,
+      mountActivateWidget: false, mountStatusWidget: false, predefinedOutput: true,
+      mathjaxUrl: new URL("vendor/mathjax/tex-svg.js", root).href,
+      serverSettings: {baseUrl: server, token: token, appendToken: Boolean(token)},
+      kernelOptions: {name: MICROFAB_LIVE.kernel || kernelName},
+    }).then(() => say("ready", "Live code: ready"),
+            (error) => say("failed", `Live code failed: ${error}`));
+  });
+  script.addEventListener("error", () => say("failed", "Live code: thebe did not load"));
+  say("loading", "Live code: loading");
+  document.head.appendChild(script);
+};
+"""
 
-    context["script_files"] = [s for s in context.get("script_files", []) if not thebe(s)]
+
+def live_code_on(app: Sphinx) -> bool:
+    options = app.config.html_theme_options or {}
+    return bool((options.get("launch_buttons") or {}).get("thebe"))
+
+
+def add_live_code_loader(app: Sphinx) -> None:
+    """The loader, configured from thebe_config: `server_url` (empty: the server that serves
+    the book, as `microfab serve` does) and `kernel_name` (empty: the page's kernel)."""
+    if not live_code_on(app):
+        return
+    config = app.config.thebe_config or {}
+    settings = {"server": str(config.get("server_url") or ""),
+                "kernel": str(config.get("kernel_name") or "")}
+    app.add_js_file(None, body=LIVE_CODE_JS % {
+        "mark": LIVE_CODE_MARK, "settings": json.dumps(settings), "thebe": THEBE_DIR})
+
+
+def use_vendored_thebe(app: Sphinx, pagename: str, templatename: str, context: dict,
+                       doctree) -> None:
+    """sphinx-thebe's loader, which names thebe on a CDN the offline book must not reach, is
+    left out of every page; pages with a live-code button get the book's own loader."""
+    def script_text(script) -> str:
+        return getattr(script, "attributes", {}).get("body", "") or ""
+
+    def sphinx_thebe(script) -> bool:
+        return "THEBE_JS_URL" in script_text(script) or str(script).endswith(
+            "sphinx-thebe.js") or str(getattr(script, "filename", "")).endswith("sphinx-thebe.js")
+
+    live = live_code_on(app) and not is_lab_doc(pagename) and \
+        "kernelspec" in app.env.metadata.get(pagename, {})
+    kept, loaders = [], 0
+    for script in context.get("script_files", []):
+        loader = LIVE_CODE_MARK in script_text(script)
+        # Sphinx may list a script added at builder-inited twice: one loader is enough
+        if not sphinx_thebe(script) and not (loader and (not live or loaders)):
+            kept.append(script)
+        loaders += loader
+    context["script_files"] = kept
 
 
 def setup(app: Sphinx) -> dict:
@@ -140,5 +247,7 @@ def setup(app: Sphinx) -> dict:
     # before the theme's header buttons (priority 501) read ipynb_source
     app.connect("html-page-context", offer_notebook_download, priority=500)
     app.connect("html-page-context", check_widget_modules)
-    app.connect("html-page-context", drop_thebe_loader)
+    # after sphinx-book-theme has set thebe_config (builder-inited, priority 500)
+    app.connect("builder-inited", add_live_code_loader, priority=600)
+    app.connect("html-page-context", use_vendored_thebe)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

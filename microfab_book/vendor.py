@@ -1,6 +1,7 @@
 """The JavaScript the book would otherwise load from CDNs, copied from node_modules.
 
-package.json pins MathJax, RequireJS and the ipywidgets HTML manager; `npm ci` installs them and
+package.json pins MathJax, RequireJS, the ipywidgets HTML manager and thebe (live code);
+`npm ci` installs them and
 the build copies what the site needs into _build/book/site-extra/vendor/, which Sphinx copies to
 _build/html/vendor/ (html_extra_path). The folder must not be the book's `_static`: Jupyter Book
 would add every script in it to every page.
@@ -9,13 +10,14 @@ would add every script in it to every page.
 from __future__ import annotations
 
 import filecmp
+import fnmatch
 import shutil
 import subprocess
 from pathlib import Path
 
 from microfab_book.layout import SITE_EXTRA_DIR, VENDOR_SUBDIR
 
-# (npm package, path inside it, destination under vendor/, names to leave out)
+# (npm package, path inside it, destination under vendor/, names or patterns to leave out)
 ASSETS = [
     # MathJax 3, SVG output: no web fonts, which browsers refuse to load from file:// pages.
     ("mathjax", "es5/tex-svg.js", "mathjax/tex-svg.js", ()),
@@ -32,7 +34,11 @@ ASSETS = [
     # embed-amd.js finds its fonts next to itself
     ("@jupyter-widgets/html-manager", "dist", "html-manager",
      ("embed.js", "embed.js.map", "embed.js.LICENSE.txt", "libembed-amd.js")),
+    # thebe's webpack chunks load relative to index.js: the whole lib/ stays together
+    ("thebe", "lib", "thebe", ("types", "*.map")),
+    ("thebe", "package.json", "thebe/package.json", ()),
 ]
+THEBE_DIR = "thebe"  # under vendor/: index.js, its chunks and thebe.css
 
 
 class VendorError(RuntimeError):
@@ -77,7 +83,8 @@ def _copy(src: Path, dst: Path, leave_out: tuple[str, ...]) -> int:
         shutil.copy2(src, dst)
         return 1
     return sum(_copy(child, dst / child.name, leave_out)
-               for child in sorted(src.iterdir()) if child.name not in leave_out)
+               for child in sorted(src.iterdir())
+               if not any(fnmatch.fnmatch(child.name, pattern) for pattern in leave_out))
 
 
 def vendor_assets(root: Path, log=print) -> Path:
