@@ -215,3 +215,69 @@ def _events(course: Path, assignment: str) -> list[dict]:
 
     lines = log_path(course).read_text().splitlines()
     return [e for e in map(json.loads, lines) if e["assignment"] == assignment]
+
+
+# `microfab grade collect`, stalled right after it copied the first submission, as an
+# instructor's collect is when the hub restarts under it
+COLLECT_STALLS = """
+import sys, time
+from pathlib import Path
+from nbgrader.exchange.default.collect import ExchangeCollect
+from microfab.cli import main
+
+copy, marker = ExchangeCollect.do_copy, Path(sys.argv[1])
+
+def copy_then_stall(self, src, dest):
+    copy(self, src, dest)
+    marker.write_text(dest)
+    time.sleep(600)
+
+ExchangeCollect.do_copy = copy_then_stall
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_a_hub_restarted_mid_collect_loses_nothing_and_grades_nothing_twice(day, kit,
+                                                                            shared_root):
+    from autograder.course import assignment_scores
+
+    hub, course, exchange = day["hub"], day["course"], str(day["exchange"])
+    alice, bob, retry = day["alice"], day["bob"], "lab-retry"
+    grade("release", retry, course, "--exchange", exchange)
+    answer(day["servers"][alice], retry, ANSWERS["right"])
+    answer(day["servers"][bob], retry, ANSWERS["wrong"])
+    marker = shared_root / "collect-stalled"
+    collect = subprocess.Popen([sys.executable, "-c", COLLECT_STALLS, str(marker), "grade",
+                                "collect", retry, "--course", str(course), "--exchange",
+                                exchange], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        kit.wait_for(marker.exists, 120, "the first submission collected")
+        hub.stop()  # the hub stops every user's server and its proxy
+        collect.kill()  # and the collect dies with the instructor's server
+    finally:
+        collect.kill()
+        collect.wait(timeout=30)
+    first = Path(marker.read_text()).parent.name
+    assert {p.name for p in (course / "submitted").iterdir() if (p / retry).is_dir()} == {first}
+    hub.start()
+
+    students = hub.api("GET", "/groups/students").json()["users"]
+    assert sorted(students) == sorted([alice, bob])  # the groups are loaded once, not again
+    rerun = grade("collect", retry, course, "--exchange", exchange)
+    assert "2 student(s)" in rerun.stdout  # nothing lost: the second comes in, the first stays
+    grade("autograde", retry, course)
+    again = grade("autograde", retry, course)
+    assert "already graded" in again.stdout and "nothing new to grade" in again.stdout
+    graded = [e["student"] for e in _events(course, retry)]
+    assert sorted(graded) == sorted([alice, bob])  # once each, over both runs
+    assert assignment_scores(course, retry) == {alice: SCORES["right"], bob: SCORES["wrong"]}
+    assert assignment_scores(course, ASSIGNMENT) == {alice: SCORES["right"],
+                                                     bob: SCORES["wrong"]}
+
+    grade("feedback", retry, course, "--exchange", exchange)
+    for student, answered in ((alice, "right"), (bob, "wrong")):  # same tokens, new servers
+        server = kit.UserServer(hub, student, day["tokens"][student]).start()
+        server.assignments("fetch_feedback", retry, COURSE_ID)
+        [page] = feedback_of(server, retry)
+        assert "Score: {} / {}".format(*SCORES[answered]) in page
+        day["servers"][student] = server
