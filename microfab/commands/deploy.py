@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from microfab.commands import FAILED, USAGE
@@ -103,9 +104,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "hub", help="write a JupyterHub configuration for one server, with nbgrader's "
         "exchange", description=HUB_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="exit status: 0 written; 1 the exchange or OUT cannot be written; 2 bad usage "
-        "or bad input (no built course, a bad user name or students file, a bad limit, Dummy "
-        "authentication without --insecure-test-auth), and nothing was written.")
+        epilog=textwrap.fill(
+            "exit status: 0 written; 1 the exchange or OUT cannot be written; 2 bad usage or "
+            "bad input (no built course, a bad user name or students file, a bad limit, Dummy "
+            "authentication without --insecure-test-auth), and nothing was written."))
     hub.add_argument("--course", required=True,
                      help="the built nbgrader course folder (`microfab course build`); its "
                      "course id is the hub's, and instructors' formgrader works on it")

@@ -185,7 +185,7 @@ def test_a_student_cannot_read_the_instructors_source_or_gradebook(day, kit):
             assert read.returncode != 0 and "Permission denied" in read.stderr, path
 
 
-def test_only_instructors_get_the_formgrader_and_everyone_the_lab_kernels(day, kit):
+def test_only_instructors_get_the_formgrader_and_everyone_the_kernels_and_limits(day, kit):
     prof = kit.UserServer(day["hub"], day["prof"], day["tokens"][day["prof"]]).start()
     page = prof.request("GET", "formgrader", allow_redirects=True)
     assert page.status_code == 200 and "/formgrader/" in page.url, page.url
@@ -197,6 +197,12 @@ def test_only_instructors_get_the_formgrader_and_everyone_the_lab_kernels(day, k
     assert student.request("GET", "assignments", params={"course_id": COURSE_ID}).ok
     kernels = student.request("GET", "api/kernelspecs").json()["kernelspecs"]
     assert "microfab-sim" in kernels
+    # LocalProcessSpawner only announces the limits to the server (the deploy help says so)
+    uid = pwd.getpwnam(day["bob"]).pw_uid
+    [environ] = [(p / "environ").read_bytes().split(b"\0") for p in Path("/proc").iterdir()
+                 if p.name.isdigit() and p.stat().st_uid == uid
+                 and b"jupyterhub.singleuser" in (p / "cmdline").read_bytes()]
+    assert b"MEM_LIMIT=1073741824" in environ and b"CPU_LIMIT=1.0" in environ
 
 
 def test_a_launch_link_pulls_the_book_with_nbgitpuller(day, git_server):
