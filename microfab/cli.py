@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microfab.commands import EXIT_STATUS, book, course, data, grade, hw, kernels, unit
+from microfab.commands import EXIT_STATUS, book, course, data, deploy, grade, hw, kernels, unit
 
-COMMANDS = [unit, book, course, grade, hw, data, kernels]
+COMMANDS = [unit, book, course, grade, hw, data, kernels, deploy]
 
 
 def build_parser() -> argparse.ArgumentParser:

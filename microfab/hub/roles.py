@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from autograder.course import CONFIG_HEADER
 from microfab.hub.settings import HubSettings
 
 ROLES = ("students", "instructors")
@@ -29,7 +28,8 @@ def server_extensions(role: str) -> dict[str, bool]:
 def nbgrader_config(settings: HubSettings, role: str) -> str:
     """nbgrader's settings for every server of `role`: one exchange and course id for all;
     the instructors' formgrader works on the course folder."""
-    lines = [CONFIG_HEADER.rstrip("\n"), "c = get_config()  # noqa: F821",
+    lines = [f"# nbgrader settings of every {role[:-1]}'s server, written by `microfab deploy "
+             "hub`", "c = get_config()  # noqa: F821",
              f"c.CourseDirectory.course_id = {settings.course_id!r}",
              f"c.Exchange.root = {str(settings.exchange)!r}"]
     if role == "instructors":

@@ -4,23 +4,20 @@ option or file and writes nothing."""
 
 from __future__ import annotations
 
-import argparse
 import json
+import re
 import stat
 from pathlib import Path
 
 import pytest
 from traitlets.config import PyFileConfigLoader
 
+from microfab.cli import main
 from microfab.commands import USAGE
-from microfab.commands.deploy import add_parser
 
 
 def _deploy(*args: str) -> int:
-    parser = argparse.ArgumentParser(prog="microfab")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    parsed = parser.parse_args(["deploy", "hub", *args])
-    return parsed.run(parsed)
+    return main(["deploy", "hub", *args])
 
 
 def _load(folder: Path, name: str = "jupyterhub_config.py"):
@@ -157,3 +154,16 @@ def test_the_launch_link_pulls_the_book_with_nbgitpuller():
     assert link == ("https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2F"
                     "git.example.edu%2Fmicrofab.git&branch=main&urlpath=lab%2Ftree%2Fmicrofab"
                     "%2Fcourse_units%2F00-orientation%2Flesson.md")
+
+
+def test_the_help_explains_each_option_limits_and_exit_status(capsys):
+    with pytest.raises(SystemExit) as caught:
+        _deploy("--help")
+    assert caught.value.code == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    for option in ("--course", "--out", "--hub-url", "--port", "--instructors",
+                   "--students-file", "--mem-limit", "--cpu-limit", "--exchange",
+                   "--insecure-test-auth"):
+        assert option in printed
+    assert "LocalProcessSpawner does not enforce them" in printed
+    assert re.search(r"exit status: 0 .* 1 .* 2 bad usage or bad input", printed)
