@@ -40,7 +40,11 @@ def install_kernels(profiles: list[str] | None = None, user: bool = False,
     installed = []
     for profile in profiles or list(PROFILES):
         with tempfile.TemporaryDirectory() as staging:
+            # the install copies the staging folder's mode: 0700 would hide a system-wide
+            # kernel from every other user
+            Path(staging).chmod(0o755)
             (Path(staging) / "kernel.json").write_text(json.dumps(kernelspec(profile), indent=1))
+            (Path(staging) / "kernel.json").chmod(0o644)
             path = manager.install_kernel_spec(staging, kernel_name(profile), user=user,
                                                prefix=prefix)
         installed.append(Path(path))

@@ -39,12 +39,6 @@ def _private_folder(path: Path) -> Path:
     return path
 
 
-def _readable_by_all(folder: Path) -> None:
-    folder.chmod(0o755)
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-
-
 def write_deployment(settings: HubSettings, insecure_test_auth: bool = False,
                      exchange: bool = True, kernels: bool = True) -> Deployment:
     """Write everything under settings.out; create the exchange unless `exchange` is False."""
@@ -70,8 +64,6 @@ def write_deployment(settings: HubSettings, insecure_test_auth: bool = False,
     (out / "jupyter").chmod(0o755)
     jupyter_path = out / "share" / "jupyter"
     installed = install_kernels(prefix=str(out)) if kernels else []
-    for folder in installed:  # staged in a private temporary folder, whose mode is copied
-        _readable_by_all(folder)
     config = out / "jupyterhub_config.py"
     config.write_text(render_config(settings, config, state, role_config, jupyter_path,
                                     password_file))

@@ -29,6 +29,10 @@ def test_install_into_a_prefix_is_found_by_jupyter(tmp_path, monkeypatch):
     assert {kernel_name("replay"), kernel_name("jetson")} <= set(specs)
     spec = json.loads((tmp_path / "share/jupyter/kernels/microfab-jetson/kernel.json").read_text())
     assert spec["argv"][0] == sys.executable
+    folder = tmp_path / "share/jupyter/kernels/microfab-jetson"
+    # a system-wide kernel must be readable by every user, whoever installed it
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert (folder / "kernel.json").stat().st_mode & 0o777 == 0o644
 
 
 def test_a_kernel_started_from_the_spec_sees_its_profile(tmp_path, monkeypatch):
