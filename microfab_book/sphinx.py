@@ -28,7 +28,7 @@ from sphinx.util import logging
 
 from microfab_book.layout import is_lab_doc, units_dir
 from microfab_book.toc import units_missing_from_toc
-from microfab_book.vendor import THEBE_DIR
+from microfab_book.vendor import REQUIREJS_GLOBAL, THEBE_DIR
 
 logger = logging.getLogger(__name__)
 BUNDLED_WIDGET_MODULES = {"@jupyter-widgets/base", "@jupyter-widgets/controls",
@@ -172,6 +172,7 @@ var initThebe = () => {
     source.insertAdjacentElement("afterend", output);
     cell.querySelectorAll("button.copybtn").forEach((el) => el.remove());
   });
+  window.%(requirejs)s = new URL("vendor/requirejs/require.js", root).href;
   const script = document.createElement("script");
   script.src = new URL("index.js", vendor).href;
   script.addEventListener("load", () => {
@@ -186,7 +187,7 @@ var initThebe = () => {
     thebe.bootstrap({
       useBinder: false, useJupyterLite: false, requestKernel: true,
       mountActivateWidget: false, mountStatusWidget: false, predefinedOutput: true,
-      mathjaxUrl: new URL("vendor/mathjax/tex-svg.js", root).href,
+      mathjaxUrl: "",  // thebe's typesetter is MathJax 2's; the page's MathJax 3 stays alone
       serverSettings: {baseUrl: server, token: token, appendToken: Boolean(token)},
       kernelOptions: {name: MICROFAB_LIVE.kernel || kernelName},
     }).then(() => say("ready", "Live code: ready"),
@@ -213,7 +214,8 @@ def add_live_code_loader(app: Sphinx) -> None:
     settings = {"server": str(config.get("server_url") or ""),
                 "kernel": str(config.get("kernel_name") or "")}
     app.add_js_file(None, body=LIVE_CODE_JS % {
-        "mark": LIVE_CODE_MARK, "settings": json.dumps(settings), "thebe": THEBE_DIR})
+        "mark": LIVE_CODE_MARK, "settings": json.dumps(settings), "thebe": THEBE_DIR,
+        "requirejs": REQUIREJS_GLOBAL})
 
 
 def use_vendored_thebe(app: Sphinx, pagename: str, templatename: str, context: dict,

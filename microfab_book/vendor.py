@@ -39,6 +39,16 @@ ASSETS = [
     ("thebe", "package.json", "thebe/package.json", ()),
 ]
 THEBE_DIR = "thebe"  # under vendor/: index.js, its chunks and thebe.css
+# thebe's widget manager fetches RequireJS from a CDN before it draws any widget, even ipywidgets'
+# own, which it bundles: the vendored copy fetches the book's RequireJS from the address the
+# book's live-code loader leaves in this global.
+REQUIREJS_GLOBAL = "microfabRequireJs"
+# (file under vendor/, text in it, replacement): each text must occur exactly once
+PATCHES = [
+    (f"{THEBE_DIR}/index.js",
+     '"https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"',
+     f"window.{REQUIREJS_GLOBAL}"),
+]
 
 
 class VendorError(RuntimeError):
@@ -97,4 +107,17 @@ def vendor_assets(root: Path, log=print) -> Path:
             raise VendorError(f"{source} is missing: the installed {package} is not the version "
                               "package-lock.json pins; run `npm ci` at the repository root")
         _copy(source, extra / VENDOR_SUBDIR / destination, leave_out)
+    for name, text, replacement in PATCHES:
+        _patch(extra / VENDOR_SUBDIR / name, text, replacement)
     return extra
+
+
+def _patch(path: Path, text: str, replacement: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    if content.count(replacement) == 1 and text not in content:
+        return  # patched before and not copied again
+    if content.count(text) != 1:
+        raise VendorError(f"{path}: expected {text} once, found it {content.count(text)} times; "
+                          "the npm package is not the version package-lock.json pins (the "
+                          "patch in microfab_book/vendor.py needs updating); run `npm ci`")
+    path.write_text(content.replace(text, replacement), encoding="utf-8")

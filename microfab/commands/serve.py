@@ -4,6 +4,7 @@ pages' "Live Code" button runs their cells in place."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,8 @@ def run_serve(args) -> int:
           flush=True)
     if not args.no_browser:
         open_in_browser(server.book_url)
+    # a `kill` stops it as cleanly as Ctrl-C: the server runs in its own session
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while server.process.poll() is None:
             time.sleep(0.5)

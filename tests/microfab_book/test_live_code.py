@@ -98,6 +98,8 @@ def test_pages_name_no_remote_thebe(live_book):
     assert (site / "vendor/thebe/index.js").is_file() and (site / "vendor/thebe/thebe.css")
     chunks = list((site / "vendor/thebe").glob("*.index.js"))
     assert len(chunks) > 50, "thebe's webpack chunks must sit beside its index.js"
+    assert "cdnjs.cloudflare.com/ajax/libs/require.js" not in \
+        (site / "vendor/thebe/index.js").read_text()
     # labs have no live code: their release has no solutions to run against
     lab = next((site / "book/generated/labs").glob("*.html")).read_text()
     assert "microfab live code" not in lab
@@ -119,56 +121,87 @@ def _wait_for(browser, session: str, expression: str, timeout_s: float):
     return None
 
 
-def test_live_code_runs_a_lesson_cell_against_the_local_server(loopback_browser, live_server,
-                                                              tmp_path):
-    browser = loopback_browser
+def _requests(browser, session: str) -> tuple[list[str], list[str]]:
+    """(URLs the page requested, websockets it opened)."""
+    requests = [e["params"]["request"]["url"] for e in browser.events
+                if e.get("method") == "Network.requestWillBeSent"
+                and e.get("sessionId") == session]
+    sockets = [e["params"]["url"] for e in browser.events
+               if e.get("method") == "Network.webSocketCreated" and e.get("sessionId") == session]
+    return requests, sockets
+
+
+def _go_live(browser, server, page: str) -> str:
+    """Open page from the server, press Live Code, wait for the kernel; the tab's session."""
     target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
         "sessionId"]
-    try:
-        for method in ("Network.enable", "Page.enable"):
-            browser.send(method, {}, session)
-        url = f"{live_server.url}book/{LESSON}?token={live_server.token}"
-        browser.send("Page.navigate", {"url": url}, session)
-        assert browser.wait_event("Page.loadEventFired", session, 30), "the lesson did not load"
-        pressed = _evaluate(browser, session, """(() => {
-            const button = document.querySelector('button.btn-launch-thebe');
-            if (button) button.click();
-            return Boolean(button); })()""")
-        where = _evaluate(browser, session, "location.href + ' ' + document.title")
-        assert pressed, f"no Live Code button on the lesson: {where}"
-        status = _wait_for(browser, session, """(() => {
-            const s = document.querySelector('.thebe-launch-button')?.dataset.microfabLive;
-            return (s === 'ready' || s === 'failed') ? s : null; })()""", KERNEL_WAIT_S)
-        text = _evaluate(browser, session, "document.querySelector('.thebe-launch-button')"
-                         "?.textContent")
-        assert status == "ready", f"the kernel did not start: {text!r}\n{live_server.log_tail()}"
-        ran = _evaluate(browser, session, f"""(() => {{
-            const cell = document.querySelector('.thebe-cell');
-            cell.querySelector('.CodeMirror').CodeMirror.setValue({json.dumps(CELL)});
-            cell.querySelector('.thebe-run-button').click();
-            return true; }})()""")
-        assert ran
-        printed = r"/live frame \(\d+, \d+/"
-        output = _wait_for(browser, session, f"(() => {{ const text = {FIRST_CELL_TEXT} || '';"
-                           f" return {printed}.test(text) ? text : null; }})()", RUN_WAIT_S)
-        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)
-        (tmp_path / "live-code.png").write_bytes(base64.b64decode(shot["data"]))
-        cell_text = _evaluate(browser, session, FIRST_CELL_TEXT)
-        assert output, f"no frame printed in the page: {cell_text!r}\n{live_server.log_tail()}"
-        local = (live_server.url, "data:", "blob:")
-        requests = [e["params"]["request"]["url"] for e in browser.events
-                    if e.get("method") == "Network.requestWillBeSent"
-                    and e.get("sessionId") == session]
-        sockets = [e["params"]["url"] for e in browser.events
-                   if e.get("method") == "Network.webSocketCreated"
-                   and e.get("sessionId") == session]
-        assert any("vendor/thebe/index.js" in r for r in requests)
-        assert sockets and all(s.startswith(f"ws://127.0.0.1:{live_server.port}/")
-                               for s in sockets), sockets
-        assert [r for r in requests if not r.startswith(local)] == []
-    finally:
-        browser.send("Target.closeTarget", {"targetId": target})
+    for method in ("Network.enable", "Page.enable"):
+        browser.send(method, {}, session)
+    browser.send("Page.navigate", {"url": f"{server.url}book/{page}?token={server.token}"},
+                 session)
+    assert browser.wait_event("Page.loadEventFired", session, 30), f"{page} did not load"
+    pressed = _evaluate(browser, session, """(() => {
+        const button = document.querySelector('button.btn-launch-thebe');
+        if (button) button.click();
+        return Boolean(button); })()""")
+    where = _evaluate(browser, session, "location.href + ' ' + document.title")
+    assert pressed, f"no Live Code button on {where}"
+    status = _wait_for(browser, session, """(() => {
+        const s = document.querySelector('.thebe-launch-button')?.dataset.microfabLive;
+        return (s === 'ready' || s === 'failed') ? s : null; })()""", KERNEL_WAIT_S)
+    text = _evaluate(browser, session, "document.querySelector('.thebe-launch-button')"
+                     "?.textContent")
+    assert status == "ready", f"the kernel did not start: {text!r}\n{server.log_tail()}"
+    return session
+
+
+def _screenshot(browser, session: str, path: Path) -> None:
+    shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def _stayed_local(browser, session: str, server) -> None:
+    requests, sockets = _requests(browser, session)
+    assert any("vendor/thebe/index.js" in r for r in requests)
+    assert sockets and all(s.startswith(f"ws://127.0.0.1:{server.port}/") for s in sockets), \
+        sockets
+    assert [r for r in requests if not r.startswith((server.url, "data:", "blob:"))] == []
+
+
+def test_live_code_runs_a_lesson_cell_against_the_local_server(loopback_browser, live_server,
+                                                              tmp_path):
+    browser = loopback_browser
+    session = _go_live(browser, live_server, LESSON)
+    ran = _evaluate(browser, session, f"""(() => {{
+        const cell = document.querySelector('.thebe-cell');
+        cell.querySelector('.CodeMirror').CodeMirror.setValue({json.dumps(CELL)});
+        cell.querySelector('.thebe-run-button').click();
+        return true; }})()""")
+    assert ran
+    printed = r"/live frame \(\d+, \d+/"
+    output = _wait_for(browser, session, f"(() => {{ const text = {FIRST_CELL_TEXT} || '';"
+                       f" return {printed}.test(text) ? text : null; }})()", RUN_WAIT_S)
+    _screenshot(browser, session, tmp_path / "live-code.png")
+    cell_text = _evaluate(browser, session, FIRST_CELL_TEXT)
+    assert output, f"no frame printed in the page: {cell_text!r}\n{live_server.log_tail()}"
+    _stayed_local(browser, session, live_server)
+
+
+def test_live_code_draws_the_try_it_slider_with_the_vendored_requirejs(loopback_browser,
+                                                                      live_server, tmp_path):
+    """thebe's widget manager loads RequireJS before any widget: the vendored one, patched to
+    take the book's copy, not a CDN's."""
+    browser = loopback_browser
+    session = _go_live(browser, live_server, "book/try-it.html")
+    assert _evaluate(browser, session, "document.querySelectorAll('.widget-slider').length") \
+        == 0  # not executed: no saved slider
+    _evaluate(browser, session, "document.querySelector('.thebe-runall-button').click()")
+    sliders = _wait_for(browser, session, "document.querySelectorAll('.widget-slider').length",
+                        RUN_WAIT_S)
+    _screenshot(browser, session, tmp_path / "try-it-live.png")
+    assert sliders, f"no live slider: {_evaluate(browser, session, 'document.body.innerText')!r}"
+    _stayed_local(browser, session, live_server)
 
 
 def test_serve_refuses_a_book_that_is_not_built(tmp_path):
