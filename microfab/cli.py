@@ -5,9 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from microfab.commands import EXIT_STATUS, book, course, data, deploy, grade, hw, kernels, unit
+from microfab.commands import (
+    EXIT_STATUS,
+    book,
+    course,
+    data,
+    deploy,
+    grade,
+    hw,
+    kernels,
+    serve,
+    unit,
+)
 
-COMMANDS = [unit, book, course, grade, hw, data, kernels, deploy]
+COMMANDS = [unit, book, course, grade, hw, data, kernels, deploy, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

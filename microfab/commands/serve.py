@@ -50,7 +50,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Starts a Jupyter server on 127.0.0.1 only, with a random token, that serves "
         "the built book (make book) under /book/ and runs the pages' cells in the lab kernels "
         "(microfab-replay by default: recorded data, no hardware, no network). Prints the "
-        "address to open, token included; nothing from other hosts or origins is let in.")
+        "address to open, token included; nothing from other hosts or origins is let in. "
+        "Ctrl-C stops it. Exits 2 when the book is not built, 1 when the server does not start "
+        "or stops on its own.")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
                         help=f"the port on 127.0.0.1 (default: {DEFAULT_PORT})")
     parser.add_argument("--book-dir", default="_build/html", metavar="DIR",

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from course_units import units_root
-from microfab.commands import serve as serve_command
+from microfab.cli import main
 from microfab_book.audit import external_assets
 from microfab_book.build import build_book
 from microfab_book.copy import copy_book_sources
@@ -210,13 +210,11 @@ def test_serve_refuses_a_book_that_is_not_built(tmp_path):
 
 
 def test_serve_help(capsys):
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="microfab")
-    serve_command.add_parser(parser.add_subparsers(dest="command"))
     with pytest.raises(SystemExit) as done:
-        parser.parse_args(["serve", "--help"])
+        main(["serve", "--help"])
     assert done.value.code == 0
-    usage = capsys.readouterr().out
-    for option in ("--port", "--book-dir", "--no-browser", "127.0.0.1"):
-        assert option in usage
+    usage = " ".join(capsys.readouterr().out.split())  # as wrapped to any width
+    for words in ("--port", "--book-dir", "--no-browser", "127.0.0.1", "make book", "Exits 2"):
+        assert words in usage
+    assert main(["serve", "--no-browser", "--book-dir", "nowhere"]) == 2
+    assert "run `make book`" in capsys.readouterr().err
