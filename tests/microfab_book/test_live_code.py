@@ -95,7 +95,8 @@ def test_pages_name_no_remote_thebe(live_book):
     assert "mybinder.org" not in lesson
     assert "initThebeSBT()" in lesson  # the Live Code button
     assert lesson.count("microfab live code") == 1  # the book's own loader, once
-    assert (site / "vendor/thebe/index.js").is_file() and (site / "vendor/thebe/thebe.css")
+    assert (site / "vendor/thebe/index.js").is_file()
+    assert (site / "vendor/thebe/thebe.css").is_file()
     chunks = list((site / "vendor/thebe").glob("*.index.js"))
     assert len(chunks) > 50, "thebe's webpack chunks must sit beside its index.js"
     assert "cdnjs.cloudflare.com/ajax/libs/require.js" not in \
