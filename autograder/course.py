@@ -18,7 +18,8 @@ CONFIG_HEADER = ("# nbgrader configuration written by microfab; plain `nbgrader`
                  "in this folder.\n")
 
 
-def course_config(root: Path, course_id: str, cell_timeout_s: int) -> Config:
+def course_config(root: Path, course_id: str, cell_timeout_s: int,
+                  exchange: str | Path | None = None) -> Config:
     """The course's nbgrader configuration, as nbgrader's own traitlets objects."""
     config = Config()
     config.CourseDirectory.course_id = course_id
@@ -27,9 +28,17 @@ def course_config(root: Path, course_id: str, cell_timeout_s: int) -> Config:
     config.Execute.timeout = cell_timeout_s
     config.Execute.interrupt_on_timeout = True
     config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-    # a local exchange (JupyterHub setups point this at the shared one)
-    config.Exchange.root = str(root / "exchange")
+    # a local exchange unless the course names the shared one of its JupyterHub
+    config.Exchange.root = str(exchange or root / "exchange")
     return config
+
+
+def configured_exchange(root: Path) -> str | None:
+    """The exchange the course's nbgrader_config.py names, if it has one."""
+    if not (Path(root) / "nbgrader_config.py").is_file():
+        return None
+    root_value = load_config(root).get("Exchange", {}).get("root")
+    return str(root_value) if root_value else None
 
 
 def config_file(config: Config) -> str:
@@ -94,12 +103,15 @@ class CellScore:
 class NbgraderCourse:
     """One course folder: source/, release/, submitted/, autograded/ and a SQLite gradebook."""
 
-    def __init__(self, root: Path, course_id: str = "microfab", cell_timeout_s: int = 120):
+    def __init__(self, root: Path, course_id: str = "microfab", cell_timeout_s: int = 120,
+                 exchange: str | Path | None = None):
         _env_bin_on_path()
         self.root = Path(root).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self.db_url = f"sqlite:///{self.root / 'gradebook.db'}"
-        config = course_config(self.root, course_id, cell_timeout_s)
+        # a rebuild keeps the exchange the course was given (a hub's shared one)
+        self.exchange = str(exchange) if exchange else configured_exchange(self.root)
+        config = course_config(self.root, course_id, cell_timeout_s, self.exchange)
         (self.root / "nbgrader_config.py").write_text(config_file(config))
 
 

@@ -20,7 +20,7 @@ def run_build(args) -> int:
     try:
         catalogue = load_catalogue(args.units_dir)
         course = build_course(Path(args.course), catalogue, args.units or None,
-                              seed=args.seed)
+                              seed=args.seed, exchange=args.exchange)
     except (UnitFormatError, KeyError, ValueError) as exc:  # bad units or unknown unit ids
         print(f"microfab course build: {exc}", file=sys.stderr)
         return USAGE
@@ -30,6 +30,8 @@ def run_build(args) -> int:
     print(f"course: {course.root} (nbgrader_config.py, source/, release/, gradebook.db)")
     print(f"held-back lines for hidden tests: {course.root / 'held-back'} (from the course's "
           "secret seed in held-back/seed: keep it with your backups, never give it out)")
+    print(f"exchange: {course.exchange or course.root / 'exchange'} (release, collect and "
+          "feedback use it)")
     print("plain nbgrader commands and the formgrader work in that folder")
     return 0
 
@@ -57,4 +59,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--seed", type=int, default=None,
                        help="use this secret seed for the held-back lines instead of the "
                        "course's stored or a new random one (e.g. to rebuild a lost course)")
+    build.add_argument("--exchange", metavar="DIR", default=None,
+                       help="nbgrader's exchange for this course, written into its "
+                       "nbgrader_config.py and kept by later builds (e.g. a JupyterHub's "
+                       "/srv/nbgrader/exchange; default: the one the course already names, "
+                       "else COURSE/exchange)")
     build.set_defaults(run=run_build)
