@@ -86,6 +86,14 @@ PROBE = """({
 })"""
 
 
+def chromium_flags(loopback: bool = False) -> list[str]:
+    """FLAGS; with `loopback`, 127.0.0.1 still resolves (a server under test), nothing else."""
+    if not loopback:
+        return FLAGS
+    return [f"{flag}, EXCLUDE 127.0.0.1" if flag.startswith("--host-resolver-rules=") else flag
+            for flag in FLAGS]
+
+
 def _browser() -> str | None:
     override = os.environ.get("MICROFAB_CHROMIUM")
     if override:
@@ -96,7 +104,7 @@ def _browser() -> str | None:
 class Chromium:
     """A tiny DevTools-protocol client over Chromium's debugging pipe."""
 
-    def __init__(self, binary: str, profile: Path):
+    def __init__(self, binary: str, profile: Path, loopback: bool = False):
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
 
@@ -106,7 +114,8 @@ class Chromium:
             os.dup2(writer, 4)
 
         self.process = subprocess.Popen(
-            [binary, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe",
+            [binary, *chromium_flags(loopback), f"--user-data-dir={profile}",
+             "--remote-debugging-pipe",
              "about:blank"], preexec_fn=onto_3_and_4, close_fds=False,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_browser_r)
@@ -204,15 +213,26 @@ class Chromium:
         os.close(self._from_browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
+def _chromium(loopback: bool):
     binary = _browser()
     if binary is None:
         pytest.skip("headless Chromium is not installed (apt-get install chromium, or set "
                     "MICROFAB_CHROMIUM to a Chromium or Chrome binary)")
     with tempfile.TemporaryDirectory(prefix="microfab-chromium-") as profile:
-        chromium = Chromium(binary, Path(profile))
+        chromium = Chromium(binary, Path(profile), loopback)
         try:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium with the network off: a page that reaches for any host fails."""
+    yield from _chromium(loopback=False)
+
+
+@pytest.fixture
+def loopback_browser():
+    """The same Chromium, network still off, but 127.0.0.1 reachable (a local server)."""
+    yield from _chromium(loopback=True)

@@ -58,26 +58,6 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def loopback_browser(monkeypatch, tmp_path):
-    """The `browser` fixture's Chromium, network still off, but 127.0.0.1 reachable: the
-    shared fixture maps every host, loopback included, to nothing."""
-    from tests import conftest
-
-    binary = conftest._browser()
-    if binary is None:
-        pytest.skip("headless Chromium is not installed (apt-get install chromium, or set "
-                    "MICROFAB_CHROMIUM to a Chromium or Chrome binary)")
-    flags = [f"{flag}, EXCLUDE 127.0.0.1" if flag.startswith("--host-resolver-rules=") else flag
-             for flag in conftest.FLAGS]
-    monkeypatch.setattr(conftest, "FLAGS", flags)
-    chromium = conftest.Chromium(binary, tmp_path / "chromium-profile")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-
-
-@pytest.fixture
 def live_server(live_book):
     server = start_server(live_book / HTML_DIR, port=_free_port(), root_dir=live_book,
                           timeout_s=90)
