@@ -129,7 +129,7 @@ def _dask_executions(jobs: list[GradingJob], address: str) -> Iterator[JobResult
 
 
 def grading_executions(jobs: list[GradingJob], workers: int, dask_address: str | None,
-                timeout_s: float) -> Iterator[JobResult]:
+                       timeout_s: float) -> Iterator[JobResult]:
     if dask_address:
         yield from _dask_executions(jobs, dask_address)
     elif workers > 1 and len(jobs) > 1:

@@ -264,3 +264,31 @@ def test_a_killed_worker_loses_nothing_and_grades_nothing_twice(lab_course_facto
     while _sandboxes_left() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _sandboxes_left() == []
+
+
+def test_a_killed_dask_worker_loses_nothing_and_grades_nothing_twice(lab_course_factory):
+    import threading
+
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    course = lab_course_factory("dask-killed")
+    _submit_mix(course, 12)
+    killed: list[int] = []
+    log = course.root / ".microfab" / "grading-log.jsonl"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        # the nanny restarts the killed worker and the scheduler hands its task to another
+        killer = threading.Thread(target=_kill_a_worker_after, args=(log, 4, killed))
+        killer.start()
+        run = autograde(course.root, ASSIGNMENT, dask_address=cluster.scheduler_address,
+                        limits=FAST, progress=False)
+        killer.join()
+    assert killed, "no Dask worker was killed: the test did not test anything"
+    assert len(run.results) == 12 and all(r.status == "executed" for r in run.results)
+    assert len(log.read_text().splitlines()) == 12  # the one writer wrote each student once
+    assert _totals(course) == {f"s{n:02d}": (3 if n % 2 == 0 else 0) for n in range(12)}
+    rerun = autograde(course.root, ASSIGNMENT, limits=FAST, progress=False)
+    assert rerun.results == [] and len(rerun.skipped) == 12  # a rerun finds nothing left to do
+    deadline = time.monotonic() + 10
+    while _sandboxes_left() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _sandboxes_left() == []  # the killed worker's sandbox died with it
