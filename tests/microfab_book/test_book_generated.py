@@ -33,7 +33,7 @@ def test_toc_has_one_chapter_per_unit_lesson_then_lab_grouped_by_stage():
     assert any(c.startswith("Stage 1") for c in captions)
     stage2 = next(p for p in toc["parts"] if p["caption"].startswith("Stage 2"))
     lab = {"file": "book/generated/labs/20-line-integration"}
-    assert stage2["chapters"][0]["sections"] == [lab]
+    assert [lab] in [chapter["sections"] for chapter in stage2["chapters"]]
     assert not any(c.startswith("Stage 3") for c in captions), "empty stages get no part"
     assert toc["root"] == "book/intro"
 
