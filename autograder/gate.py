@@ -49,6 +49,7 @@ class GateResult:
     mutants: int = 0  # wrong answers unit.yaml declares
     surviving_mutants: list[str] = field(default_factory=list)  # wrong answers no test catches
     verbatim_share: float = 0.0  # of the lab's solution lines, the share found in its lesson
+    strength_checked: bool = True  # stubs and mutants graded (their verdict is the tests')
 
     @property
     def passed(self) -> bool:
@@ -94,9 +95,10 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
     release = course.generate_assignment(unit.id)
     course.submit(unit.id, "source", lab)
     course.submit(unit.id, "release", release)
-    for solution in answer_ids(lab):
+    stubbed = answer_ids(lab) if result.strength_checked else []
+    for solution in stubbed:
         course.submit(unit.id, f"stub-{solution}", stub_one(lab, release, solution))
-    mutants = _submit_mutants(result, course, unit, lab)
+    mutants = _submit_mutants(result, course, unit, lab) if result.strength_checked else []
     jobs = _grade_all(course, unit, profile, fast)
     result.lab_s = jobs["source"].wall_s
 
@@ -119,8 +121,10 @@ def _judge_lab(result: GateResult, course: NbgraderCourse, unit: Unit,
                                f"with no work done; tests passing on the stubs: "
                                f"{', '.join(passing)}. Make each test check the student's result")
 
+    if not result.strength_checked:
+        return
     failed_somewhere: set[str] = set()
-    for solution in answer_ids(lab):
+    for solution in stubbed:
         scores = course.scores(unit.id, f"stub-{solution}")
         failed = {s.grade_id for s in scores if s.score < s.max_score}
         failed_somewhere |= failed
@@ -163,10 +167,14 @@ def _submit_mutants(result: GateResult, course: NbgraderCourse, unit: Unit,
     return submitted
 
 
-def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = True) -> GateResult:
-    """Run the whole gate for one unit; every failure becomes a problem line, never an exception."""
+def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = True,
+               strength: bool = True) -> GateResult:
+    """Run the whole gate for one unit; every failure becomes a problem line, never an exception.
+
+    `strength` False grades the source and the release only: the stub and mutant verdicts are
+    the tests', the same under every profile, so a second profile need not repeat them."""
     started = time.perf_counter()
-    result = GateResult(unit.id, unit.ci_budget_s)
+    result = GateResult(unit.id, unit.ci_budget_s, strength_checked=strength)
     workdir = Path(workdir).resolve() / unit.id
     try:
         lesson = read_notebook(unit.lesson_path)
@@ -202,18 +210,19 @@ def check_unit(unit: Unit, workdir: Path, profile: str = "replay", fast: bool = 
 
 
 def check_units(units: list[Unit], workdir: Path, jobs: int = 2, profile: str = "replay",
-                fast: bool = True, on_result=None) -> list[GateResult]:
+                fast: bool = True, on_result=None, strength: bool = True) -> list[GateResult]:
     """Gate units in parallel worker processes (each starts its own kernels)."""
     if jobs <= 1 or len(units) <= 1:
         results = []
         for unit in units:
-            results.append(check_unit(unit, workdir, profile, fast))
+            results.append(check_unit(unit, workdir, profile, fast, strength))
             if on_result:
                 on_result(results[-1])
         return results
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(check_unit, unit, workdir, profile, fast) for unit in units]
+        futures = [pool.submit(check_unit, unit, workdir, profile, fast, strength)
+                   for unit in units]
         results = []
         for future in as_completed(futures):
             results.append(future.result())
@@ -225,8 +234,10 @@ def check_units(units: list[Unit], workdir: Path, jobs: int = 2, profile: str = 
 
 def format_row(result: GateResult) -> str:
     status = "PASS" if result.passed else "FAIL"
+    strength = (f"vacuous {len(result.vacuous_tests)}  mutants caught "
+                f"{result.mutants - len(result.surviving_mutants)}/{result.mutants}"
+                if result.strength_checked else "(stubs and mutants not run)")
     return (f"{status:4}  {result.unit_id:28}  source {result.source_score:g}/{result.max_score:g}"
-            f"  release {result.release_score:g}  vacuous {len(result.vacuous_tests)}"
-            f"  mutants caught {result.mutants - len(result.surviving_mutants)}/{result.mutants}"
+            f"  release {result.release_score:g}  {strength}"
             f"  verbatim {result.verbatim_share:.0%}"
             f"  {result.run_s:5.1f} s / {result.budget_s} s budget  (gate {result.gate_s:.0f} s)")

@@ -58,9 +58,11 @@ def run_check(args) -> int:
         print(f"microfab unit check: {exc.args[0]}", file=sys.stderr)
         return USAGE
     print(f"gate: {len(units)} unit(s), {args.jobs} worker(s), profile {args.profile}, "
-          f"{'FAST' if not args.full else 'full'} mode; work folder {args.work}")
+          f"{'FAST' if not args.full else 'full'} mode"
+          f"{', source and release only' if args.quick else ''}; work folder {args.work}")
     results = check_units(units, Path(args.work), jobs=args.jobs, profile=args.profile,
-                          fast=not args.full, on_result=lambda r: print(format_row(r), flush=True))
+                          fast=not args.full, on_result=lambda r: print(format_row(r), flush=True),
+                          strength=not args.quick)
     failed = [r for r in results if not r.passed]
     for result in failed:
         print(f"\n{result.unit_id}:", file=sys.stderr)
@@ -102,6 +104,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        help="units gated in parallel (default: CPU count)")
     check.add_argument("--profile", default="replay", help="hardware profile (default: replay)")
     check.add_argument("--full", action="store_true", help="run without the FAST flag")
+    check.add_argument("--quick", action="store_true",
+                       help="run the lesson and grade the source and the release only, without "
+                       "the stub and mutant checks (they judge the tests, whatever the profile: "
+                       "e.g. a second profile after a full gate on replay)")
     check.add_argument("--work", default="_build/gate",
                        help="where executed notebooks and nbgrader courses are kept")
     check.set_defaults(run=run_check)

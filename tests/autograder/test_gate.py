@@ -11,16 +11,21 @@ from course_units.scaffold import TEMPLATE_DIR, scaffold_unit
 pytestmark = pytest.mark.gate
 
 
-@pytest.mark.parametrize("profile", ["replay", "sim"])
-def test_every_shipped_unit_passes_the_gate_with_both_cores_busy(tmp_path, profile):
+# the whole gate on recorded data; on the twin, every unit runs and grades alike (the stub and
+# mutant verdicts judge the tests, whatever the profile)
+@pytest.mark.parametrize("profile, strength", [("replay", True), ("sim", False)])
+def test_every_shipped_unit_passes_the_gate_with_both_cores_busy(tmp_path, profile, strength):
     units = load_catalogue().units
-    results = check_units(units, tmp_path, jobs=2, profile=profile)
+    results = check_units(units, tmp_path, jobs=2, profile=profile, strength=strength)
     assert [r.unit_id for r in results] == [u.id for u in units]
     for result in results:
         assert result.passed, "\n".join(result.problems)
         assert result.source_score == result.max_score > 0
         assert result.release_score == 0
         assert result.run_s <= result.budget_s
+        assert result.strength_checked == strength
+        assert result.mutants == (len(next(u for u in units if u.id == result.unit_id).mutants)
+                                  if strength else 0)
 
 
 @pytest.fixture
