@@ -1,0 +1,8 @@
+"""Alembic's environment: the caller hands in an open connection (inspection_db.migrate)."""
+
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+with context.begin_transaction():
+    context.run_migrations()
