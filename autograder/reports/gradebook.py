@@ -66,6 +66,8 @@ class SubmissionRecord:
     max_score: float
     late_penalty: float
     cell_scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    # who gave each cell's score: autograder, instructor, mentor, or "not marked"
+    cell_sources: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def final_score(self) -> float:
@@ -125,8 +127,18 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def load_course(db_url: str) -> CourseRecord:
-    """Every assignment, graded cell, student and submission in the gradebook."""
+def mark_source(grade, mentor_score: float | None) -> str:
+    """Who gave a grade: a manual score is a mentor's when it is the one a review brought in
+    (`microfab grade review collect`), else the instructor's; else the autograder's."""
+    if grade.manual_score is not None:
+        return "mentor" if grade.manual_score == mentor_score else "instructor"
+    return "autograder" if grade.auto_score is not None else "not marked"
+
+
+def load_course(db_url: str, mentor_marks: dict[tuple[str, str, str, str], float] | None = None
+                ) -> CourseRecord:
+    """Every assignment, graded cell, student and submission in the gradebook; `mentor_marks`
+    ({(assignment, student, notebook, cell): score}) tells mentors' marks from instructors'."""
     from nbgrader.api import Gradebook
     from sqlalchemy.exc import SAWarning
 
@@ -152,9 +164,14 @@ def load_course(db_url: str) -> CourseRecord:
                 for sub in a.submissions:
                     cell_scores = {(nb.name, g.name): float(g.score or 0.0)
                                    for nb in sub.notebooks for g in nb.grades}
+                    marks = mentor_marks or {}
+                    cell_sources = {
+                        (nb.name, g.name): mark_source(
+                            g, marks.get((a.name, sub.student.id, nb.name, g.name)))
+                        for nb in sub.notebooks for g in nb.grades}
                     submissions[(a.name, sub.student.id)] = SubmissionRecord(
                         a.name, sub.student.id, float(sub.score or 0.0),
                         float(sub.max_score or 0.0), float(sub.late_submission_penalty or 0.0),
-                        cell_scores,
+                        cell_scores, cell_sources,
                     )
     return CourseRecord(assignments, students, submissions)

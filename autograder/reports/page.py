@@ -52,7 +52,7 @@ bottom 27 %. Cells under the dashed line (D &lt; 0.2) separate strong and weak s
 poorly: review their tests.</p>
 <img alt="pass rate against discrimination per graded cell" src="{{ figures.item_scatter }}">
 
-{% for table in tables %}
+{% for table in tables if table.on_page %}
 <h2>{{ table.title }}</h2>
 <table>
 <tr>{% for column in table.columns %}<th>{{ column }}</th>{% endfor %}</tr>

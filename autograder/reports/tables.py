@@ -18,6 +18,7 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
+    on_page: bool = True  # False: too long to read on the page; in its CSV file only
 
     def write_csv(self, folder: Path) -> Path:
         path = folder / f"{self.name}.csv"
@@ -91,3 +92,35 @@ def items_table(rows: Sequence[ItemStats]) -> Table:
                  [[r.assignment, r.notebook, r.cell, number(r.max_score), str(r.students),
                    number(r.mean_score), number(r.pass_rate), number(r.discrimination),
                    number(r.point_biserial)] for r in rows])
+
+
+SOURCES = ("autograder", "instructor", "mentor", "not marked")
+
+
+def marks_table(course: CourseRecord) -> Table:
+    """Every graded cell of every submission, with who gave its score."""
+    rows = []
+    for a in course.assignments:
+        for s in course.students:
+            sub = course.submission(a.name, s.id)
+            for cell in a.cells if sub else ():
+                rows.append([s.id, a.name, cell.notebook, cell.name,
+                             number(sub.cell_scores.get(cell.key)), number(cell.max_score),
+                             sub.cell_sources.get(cell.key, "not marked")])
+    return Table("cell_marks", "Every cell's mark and who gave it",
+                 ["student_id", "assignment", "notebook", "cell", "score", "max_score",
+                  "source"], rows, on_page=False)
+
+
+def sources_table(course: CourseRecord) -> Table:
+    """Per assignment, how many cell marks each source gave (cell_marks.csv has each one)."""
+    rows = []
+    for a in course.assignments:
+        counts = dict.fromkeys(SOURCES, 0)
+        for (assignment, _), sub in course.submissions.items():
+            if assignment == a.name:
+                for source in sub.cell_sources.values():
+                    counts[source] = counts.get(source, 0) + 1
+        rows.append([a.name, *(str(counts[s]) for s in SOURCES)])
+    return Table("marks_by_source", "Marks by source (each cell's mark: cell_marks.csv)",
+                 ["assignment", *SOURCES], rows)

@@ -22,23 +22,29 @@ from .tables import (
     attainment_table,
     distribution_table,
     items_table,
+    marks_table,
     readiness_table,
     scores_table,
+    sources_table,
 )
 
 HTML_NAME = "report.html"
 
 
 def write_reports(db_url: str, catalogue: Catalogue | None, out_dir: str | Path,
-                  pass_level: float = DEFAULT_PASS_LEVEL) -> dict[str, Path]:
+                  pass_level: float = DEFAULT_PASS_LEVEL,
+                  mentor_marks: dict[tuple[str, str, str, str], float] | None = None
+                  ) -> dict[str, Path]:
     """Write the cohort and competency reports to out_dir; {table name or "html": path}.
 
     `catalogue` maps units (= nbgrader assignment names) to competencies and
     competencies to certifications; None loads the shipped course_units catalogue.
+    `mentor_marks` (autograder.review.mentor_marks) marks the mentors' scores as theirs.
     """
     pass_level = check_pass_level(pass_level)
     catalogue = catalogue if catalogue is not None else load_catalogue()
-    course = load_course(db_url).graded()  # unreleased units: "not yet taught", not zero
+    # unreleased units: "not yet taught", not zero
+    course = load_course(db_url, mentor_marks).graded()
     attainments = competency_attainment(course, catalogue, pass_level)
     readiness = certificate_readiness(attainments, catalogue)
     items = item_analysis(course)
@@ -48,6 +54,8 @@ def write_reports(db_url: str, catalogue: Catalogue | None, out_dir: str | Path,
         distribution_table(score_distribution(course)),
         items_table(items),
         scores_table(course),
+        sources_table(course),
+        marks_table(course),
     ]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

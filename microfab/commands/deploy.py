@@ -21,6 +21,10 @@ Write a JupyterHub configuration for a class on one server (start it as root wit
                                   submit, fetch feedback) and nbgitpuller; no formgrader
   OUT/jupyter/instructors/        instructors' servers: also the formgrader and course list,
                                   on the course folder (--course)
+  OUT/jupyter/mentors-UNIT/       with --review UNIT:MENTORS: the mentors' servers run only
+                                  the formgrader, on UNIT's review folder, which is all they
+                                  see (REVIEW_ROOT/COURSE_ID-UNIT, mode 2770, owned by the
+                                  course's owner and the Unix group review-UNIT of the mentors)
   OUT/share/jupyter/kernels/      the lab kernels (microfab-<profile>) for every user
   OUT/state/                      the hub's database and cookie secret (root only)
 
@@ -28,6 +32,12 @@ It also creates nbgrader's exchange (--exchange, mode 1777) and makes the course
 private to its owner (mode 700): students never read the source, the gradebook or another
 student's submission. Release, collect and feedback then name the same exchange:
 `microfab grade release UNIT --exchange EXCHANGE`.
+
+Enterprise reviewers (--review): after autograding UNIT, the instructor copies its
+submissions into the review folder with `microfab grade review open UNIT --folder FOLDER`;
+the mentors mark the manually graded cells in their formgrader; `microfab grade review
+collect UNIT --folder FOLDER` brings the marks into the course's gradebook, and `microfab
+grade report` shows every mark by source (autograder, instructor, mentor).
 
 The users are Unix accounts on the server (create them with `useradd -m NAME`); each
 user's server runs as that account. The default authenticator is PAM (their Unix
@@ -50,6 +60,7 @@ def run_hub(args) -> int:
     from microfab.hub.deployment import find_proxy
     from microfab.hub.exchange import ExchangeError
     from microfab.hub.links import pull_link
+    from microfab.hub.review import parse_review
     from microfab.hub.settings import check_names, course_id_of, read_students
 
     try:
@@ -65,7 +76,9 @@ def run_hub(args) -> int:
             mem_limit=args.mem_limit, cpu_limit=args.cpu_limit,
             authenticator=args.authenticator, spawner=args.spawner,
             proxy_command=args.proxy_command or find_proxy(), book_repo=args.book_repo,
-            book_branch=args.book_branch)
+            book_branch=args.book_branch,
+            reviews=tuple(parse_review(text) for text in args.review or ()),
+            review_root=Path(args.review_root))
         done = write_deployment(settings, insecure_test_auth=args.insecure_test_auth,
                                 exchange=not args.no_exchange)
     except HubConfigError as exc:
@@ -82,6 +95,11 @@ def run_hub(args) -> int:
     if done.exchange:
         print(f"exchange: {done.exchange} (mode 1777); release with `microfab grade release "
               f"UNIT --course {course} --exchange {done.exchange}`")
+    for review in settings.reviews:
+        folder = done.reviews[review.unit]
+        print(f"review of {review.unit}: mentors {', '.join(review.mentors)} (hub group "
+              f"{review.hub_group}, Unix group {review.unix_group}); after autograding, "
+              f"`microfab grade review open {review.unit} --course {course} --folder {folder}`")
     if done.course_made_private:
         print(f"course folder made private to its owner (mode 700): {course}")
     if done.password_file:
@@ -150,6 +168,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     hub.add_argument("--insecure-test-auth", action="store_true",
                      help="allow --authenticator dummy (one shared password for every user): "
                      "for a test hub on 127.0.0.1 only")
+    hub.add_argument("--review", action="append", metavar="UNIT:M1,M2",
+                     help="enterprise reviewers: these mentors (Unix accounts) mark UNIT's "
+                     "manually graded cells in a formgrader of their own, and see nothing else "
+                     "(repeatable, one unit per mentor)")
+    hub.add_argument("--review-root", default="/srv/nbgrader/review",
+                     help="where the review folders are made (default /srv/nbgrader/review)")
     hub.add_argument("--book-repo", default="", metavar="URL",
                      help="the book's git repository, to print its nbgitpuller launch link")
     hub.add_argument("--book-branch", default="main", help="its branch (main)")

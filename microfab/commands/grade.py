@@ -11,6 +11,7 @@ from pathlib import Path
 from lab_kernels.limits import describe as describe_limits
 from microfab.commands import FAILED, USAGE, print_table
 from microfab.commands.course import add_course_option
+from microfab.commands.grade_review import add_review_parser
 
 
 def _fail(action: str, exc: Exception, code: int = USAGE) -> int:
@@ -271,11 +272,13 @@ def run_export(args) -> int:
 
 def run_report(args) -> int:
     from autograder.reports import write_reports
+    from autograder.review import mentor_marks
     from course_units import load_catalogue
 
     db_url = f"sqlite:///{Path(args.course).resolve() / 'gradebook.db'}"
     try:
-        paths = write_reports(db_url, load_catalogue(), Path(args.out))
+        paths = write_reports(db_url, load_catalogue(), Path(args.out),
+                              mentor_marks=mentor_marks(Path(args.course)))
     except Exception as exc:  # a missing or locked gradebook: say which file
         missing = not (Path(args.course) / "gradebook.db").is_file()
         return _fail("report", exc, USAGE if missing else FAILED)
@@ -315,7 +318,7 @@ def run_similarity(args) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("grade", help="release, collect, autograde, feedback, export, report, "
-                            "similarity",
+                            "similarity, review",
                             description="Grading on a standard nbgrader course folder.",
                             epilog="exit status: 0 done (autograde: every submission has a "
                             "score or a recorded reason); 1 nbgrader failed, the sandbox cannot "
@@ -383,7 +386,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     export.add_argument("--assignment", action="append", metavar="ID",
                         help="only this assignment's column (repeatable; default: every "
                         "assignment with graded submissions)")
-    report = action("report", "competency, item-analysis and certificate-readiness reports",
+    report = action("report", "competency, item-analysis and certificate-readiness reports, "
+                    "and every mark by source (autograder, instructor, mentor)",
                     run_report, assignment=False)
     report.add_argument("--out", default="reports", help="folder for the CSV and HTML files")
     similar = action("similarity", "rank pairs of submissions by the similarity of their "
@@ -404,6 +408,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                          "below it)")
     similar.add_argument("--out", help="the HTML report (default: "
                          "<course>/reports/similarity-ASSIGNMENT.html)")
+    add_review_parser(actions)
     validate = actions.add_parser(
         "validate", help="check your notebook before you submit (exit 1 if a test fails)",
         description="Run the notebook and its visible tests, as the autograder will, and name "

@@ -36,9 +36,11 @@ ROLE_CONFIG = {role_config!r}
 
 
 def per_role(spawner):
-    """Instructors' servers get the formgrader; everyone else gets the students' settings."""
+    """Instructors' servers get the formgrader on the course; a unit's mentors get only the
+    formgrader on that unit's review folder; everyone else gets the students' settings."""
     groups = {{group.name for group in spawner.user.groups}}
-    role = "instructors" if "instructors" in groups else "students"
+    mentor = sorted(g for g in groups if g.startswith("mentors-") and g in ROLE_CONFIG)
+    role = "instructors" if "instructors" in groups else (mentor or ["students"])[0]
     spawner.environment["JUPYTER_CONFIG_PATH"] = ROLE_CONFIG[role]
     try:  # a home other users can enter would show them each other's notebooks
         account = pwd.getpwnam(spawner.user.name)
@@ -60,7 +62,9 @@ def render_config(settings: HubSettings, config_path: Path, state: Path,
                   role_config: dict[str, str], jupyter_path: Path,
                   password_file: Path | None) -> str:
     """jupyterhub_config.py for `settings`; `state` is the hub's private folder."""
-    users = sorted({*settings.instructors, *settings.students})
+    mentors = {review.hub_group: list(review.mentors) for review in settings.reviews}
+    users = sorted({*settings.instructors, *settings.students,
+                    *(m for names in mentors.values() for m in names)})
     out = [HEADER.format(config=config_path), "# where people connect; the hub's own API and "
            "the proxy's API stay on loopback",
            _line("JupyterHub.bind_url", settings.bind_url),
@@ -81,12 +85,14 @@ def render_config(settings: HubSettings, config_path: Path, state: Path,
         out += ["# INSECURE: one shared password for every user; for a loopback test only",
                 f"c.DummyAuthenticator.password = open({str(password_file)!r}).read().strip()"]
     out += [_line("Authenticator.allowed_users", users),
-            "", "# instructors and students; groups decide each server's settings below",
+            "", "# instructors, students and each reviewed unit's mentors; groups decide each "
+            "server's settings below",
             _line("JupyterHub.load_groups", {
                 "instructors": {"users": list(settings.instructors)},
-                "students": {"users": list(settings.students)}}),
-            "# instructors see who the students are; students keep JupyterHub's default role,",
-            "# which reaches only their own server ('self')",
+                "students": {"users": list(settings.students)},
+                **{group: {"users": names} for group, names in mentors.items()}}),
+            "# instructors see who the students are; students and mentors keep JupyterHub's",
+            "# default role, which reaches only their own server ('self')",
             _line("JupyterHub.load_roles", [{
                 "name": "instructor", "description": "list the students and their servers",
                 "groups": ["instructors"],

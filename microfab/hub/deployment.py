@@ -10,6 +10,7 @@ from pathlib import Path
 
 from microfab.hub.config import render_config
 from microfab.hub.exchange import make_course_private, prepare_exchange
+from microfab.hub.review import check_reviews, prepare_review
 from microfab.hub.roles import ROLES, write_role_config
 from microfab.hub.settings import HubSettings, check_settings
 
@@ -25,6 +26,7 @@ class Deployment:
     course_made_private: bool
     password_file: Path | None
     kernels: list[Path]
+    reviews: dict[str, Path]  # unit -> the folder its mentors' formgrader works on
 
 
 def find_proxy() -> str | None:
@@ -45,6 +47,7 @@ def write_deployment(settings: HubSettings, insecure_test_auth: bool = False,
     from lab_kernels import install_kernels
 
     check_settings(settings, insecure_test_auth)
+    check_reviews(settings.reviews, settings.course, {*settings.instructors, *settings.students})
     out = settings.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     out.chmod(0o755)  # every user's server reads the role settings and kernels under it
@@ -61,6 +64,13 @@ def write_deployment(settings: HubSettings, insecure_test_auth: bool = False,
         folder = out / "jupyter" / role
         files += write_role_config(settings, role, folder)
         role_config[role] = str(folder)
+    reviews = {}
+    for review in settings.reviews:
+        reviews[review.unit] = prepare_review(review, settings.review_root, settings.course,
+                                              settings.course_id)
+        folder = out / "jupyter" / review.hub_group
+        files += write_role_config(settings, review.hub_group, folder, reviews[review.unit])
+        role_config[review.hub_group] = str(folder)
     (out / "jupyter").chmod(0o755)
     jupyter_path = out / "share" / "jupyter"
     installed = install_kernels(prefix=str(out)) if kernels else []
@@ -70,4 +80,5 @@ def write_deployment(settings: HubSettings, insecure_test_auth: bool = False,
     config.chmod(0o644)
     made_private = make_course_private(settings.course)
     root = prepare_exchange(settings.exchange) if exchange else None
-    return Deployment(config, [config, *files], root, made_private, password_file, installed)
+    return Deployment(config, [config, *files], root, made_private, password_file, installed,
+                      reviews)

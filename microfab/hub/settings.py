@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_EXCHANGE = Path("/srv/nbgrader/exchange")  # nbgrader's own default
+DEFAULT_REVIEW_ROOT = Path("/srv/nbgrader/review")
 # Unix user names as useradd accepts them by default; JupyterHub lower-cases names at login
 USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 MEMORY = re.compile(r"^\d+(\.\d+)?[KMGT]?$")
@@ -25,6 +26,25 @@ SPAWNERS = {
 
 class HubConfigError(ValueError):
     """Bad input for `microfab deploy hub`; the message names the option or the file."""
+
+
+@dataclass(frozen=True)
+class Review:
+    """A unit whose manually graded cells these mentors mark (`--review UNIT:M1,M2`)."""
+
+    unit: str
+    mentors: tuple[str, ...]
+
+    @property
+    def hub_group(self) -> str:
+        return f"mentors-{self.unit}"
+
+    @property
+    def unix_group(self) -> str:
+        return f"review-{self.unit}"[:32]  # groupadd's longest name
+
+    def folder(self, root: Path, course_id: str) -> Path:
+        return root / f"{course_id}-{self.unit}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,8 @@ class HubSettings:
     proxy_command: str | None = None
     book_repo: str = ""
     book_branch: str = "main"
+    reviews: tuple[Review, ...] = ()
+    review_root: Path = DEFAULT_REVIEW_ROOT
 
     @property
     def bind_url(self) -> str:
@@ -134,4 +156,6 @@ def check_settings(settings: HubSettings, insecure_test_auth: bool = False) -> H
                              "a user is an instructor or a student, not both")
     if not settings.instructors:
         raise HubConfigError("--instructors: name at least one instructor (a,b,...)")
+    if settings.reviews and not settings.review_root.is_absolute():
+        raise HubConfigError(f"--review-root {settings.review_root}: give an absolute path")
     return settings

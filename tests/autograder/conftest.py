@@ -29,6 +29,22 @@ def _cell(source, **nbgrader):
     return cell
 
 
+def new_rubric_cell(grade_id: str = "explain", points: int = 1,
+                    question: str = "Why does `double` work on arrays too?"
+                    ) -> nbformat.NotebookNode:
+    """A manually graded written answer (nbgrader: grade and solution, in markdown)."""
+    cell = nbformat.v4.new_markdown_cell(question)
+    cell.metadata["nbgrader"] = {"schema_version": 3, "grade": True, "solution": True,
+                                 "locked": False, "points": points, "grade_id": grade_id}
+    return cell
+
+
+@pytest.fixture(scope="session")
+def rubric_cell():
+    """new_rubric_cell(grade_id, points, question) -> a manually graded markdown cell."""
+    return new_rubric_cell
+
+
 def lab_notebook() -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",

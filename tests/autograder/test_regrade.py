@@ -33,14 +33,11 @@ def _cell(notebook, grade_id):
                 if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
-def _with_slip(course):
+def _with_slip(course, rubric_cell):
     """The lab with a wrong expected value in test_array and a manually graded answer."""
     source = nbformat.read(str(course.source_path(ASSIGNMENT)), as_version=4)
     _cell(source, "test_array").source = _cell(source, "test_array").source.replace(RIGHT, SLIP)
-    explain = nbformat.v4.new_markdown_cell("Why does `double` work on arrays too?")
-    explain.metadata["nbgrader"] = {"schema_version": 3, "grade": True, "solution": True,
-                                    "locked": False, "points": 1, "grade_id": "explain"}
-    source.cells.insert(2, explain)
+    source.cells.insert(2, rubric_cell())
     course.add_source(ASSIGNMENT, source)
     course.generate_assignment(ASSIGNMENT)
     return source
@@ -86,9 +83,9 @@ def _totals(course):
 
 
 @pytest.fixture(scope="module")
-def regraded(lab_course_factory):
+def regraded(lab_course_factory, rubric_cell):
     course = lab_course_factory("regrade")
-    source = _with_slip(course)
+    source = _with_slip(course, rubric_cell)
     release = nbformat.read(str(course.release_path(ASSIGNMENT)), as_version=4)
     half = nbformat.read(str(course.source_path(ASSIGNMENT)), as_version=4)
     _cell(half, "double").source = "def double(x):\n    return 2 * x if np.ndim(x) == 0 else x"

@@ -20,9 +20,9 @@ def written(db_url, catalogue, tmp_path):
 
 
 def test_one_csv_per_table_and_one_html_page(written, tmp_path):
-    assert sorted(written) == ["assignment_scores", "certificate_readiness",
+    assert sorted(written) == ["assignment_scores", "cell_marks", "certificate_readiness",
                                "competency_attainment", "html", "item_analysis",
-                               "score_distribution"]
+                               "marks_by_source", "score_distribution"]
     assert all(p.parent == tmp_path / "reports" and p.is_file() for p in written.values())
 
 

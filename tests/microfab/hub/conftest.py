@@ -277,7 +277,8 @@ def start_hub(hub_machine, users_python, shared_root):
 
 @pytest.fixture(scope="session")
 def kit():
-    """This folder's helpers for its test modules (conftest modules are not importable)."""
+    """This folder's helpers for its test modules (conftest modules are not importable);
+    `lab` is the tiny lab of the grading tests (lab_notebook, new_rubric_cell)."""
     import types
 
     return types.SimpleNamespace(free_port=free_port, wait_for=wait_for, run_as=run_as,

@@ -167,3 +167,19 @@ def test_the_help_explains_each_option_limits_and_exit_status(capsys):
         assert option in printed
     assert "LocalProcessSpawner does not enforce them" in printed
     assert re.search(r"exit status: 0 .* 1 .* 2 bad usage or bad input", printed)
+
+
+@pytest.mark.parametrize("review, message", [
+    ("lab-review", "--review 'lab-review': give UNIT:MENTOR[,MENTOR...]"),
+    ("no-unit:root", "--review no-unit: the course has no such assignment"),
+    ("lab-review:alice", "--review lab-review: alice is also an instructor or a student"),
+    ("lab-review:Bad Name", "--review lab-review: 'Bad Name' is not a Unix user name"),
+    ("lab-review:mfnosuchmentor", "mentor mfnosuchmentor has no Unix account; create it first"),
+])
+def test_bad_reviews_name_the_option_and_write_nothing(tmp_path, course, students, capsys,
+                                                      review, message):
+    (course / "source" / "lab-review").mkdir(parents=True)
+    assert _hub(tmp_path, course, students, "--review", review) == USAGE
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "hub").exists()

@@ -22,6 +22,7 @@ COURSE_ID = "hub-course"
 ANSWERS = {"right": "def double(x):\n    return 2 * x",
            "wrong": "def double(x):\n    return x + 2"}  # passes double(2) == 4 only
 SCORES = {"right": (3.0, 3.0), "wrong": (1.0, 3.0)}
+REVIEWED, RUBRIC = "lab-review", "justify"  # the unit mentors review, and its written answer
 
 
 def deploy(*args: str) -> subprocess.CompletedProcess:
@@ -39,8 +40,9 @@ def grade(action: str, assignment: str, course: Path, *more: str) -> subprocess.
     return done
 
 
-def answer(server, assignment: str, source: str) -> None:
-    """Fetch through nbgrader's extension, write the answer through the contents API, submit."""
+def answer(server, assignment: str, source: str, written: str = "") -> None:
+    """Fetch through nbgrader's extension, write the answer (and a `written` one to the rubric
+    cell, if given) through the contents API, submit."""
     server.assignments("fetch", assignment, COURSE_ID)
     path = f"api/contents/{assignment}/{assignment}.ipynb"
     model = server.request("GET", path)
@@ -50,6 +52,9 @@ def answer(server, assignment: str, source: str) -> None:
                 if c.metadata.get("nbgrader", {}).get("grade_id") == "double")
     assert "raise NotImplementedError" in cell.source  # the student version, no solution
     cell.source = source
+    if written:
+        next(c for c in notebook.cells
+             if c.metadata.get("nbgrader", {}).get("grade_id") == RUBRIC).source = written
     saved = server.request("PUT", path, json={"type": "notebook", "format": "json",
                                               "content": notebook})
     assert saved.status_code == 200, saved.text
@@ -107,23 +112,32 @@ def day(kit, unix_users, start_hub, shared_root, sandbox_available):
     from autograder.course import NbgraderCourse
 
     prof, alice, bob = unix_users("prof"), unix_users("stud"), unix_users("stud")
+    mentor = unix_users("ment")
     course = Path(pwd.getpwnam(prof).pw_dir) / "course"
     lab = NbgraderCourse(course, COURSE_ID)
     for assignment in (ASSIGNMENT, "lab-retry"):  # lab-retry: for the restart below
         lab.add_source(assignment, kit.lab.lab_notebook())
         lab.generate_assignment(assignment)
+    reviewed = kit.lab.lab_notebook()  # the mentors' unit: a written answer to mark
+    reviewed.cells.insert(2, kit.lab.new_rubric_cell(RUBRIC, 2, "Why 2 * x and not x + x?"))
+    lab.add_source(REVIEWED, reviewed)
+    lab.generate_assignment(REVIEWED)
     subprocess.run(["chown", "-R", f"{prof}:", str(course)], check=True)
     out, exchange, port = shared_root / "hub", shared_root / "exchange", kit.free_port()
     deployed = deploy("--course", str(course), "--out", str(out), "--instructors", prof,
                       "--students", f"{alice},{bob}", "--exchange", str(exchange),
                       "--port", str(port), "--hub-port", str(kit.free_port()),
                       "--proxy-api-port", str(kit.free_port()), "--mem-limit", "1G",
-                      "--authenticator", "dummy", "--insecure-test-auth")
+                      "--authenticator", "dummy", "--insecure-test-auth",
+                      "--review", f"{REVIEWED}:{mentor}", "--review-root",
+                      str(shared_root / "review"))
     assert deployed.returncode == 0, deployed.stderr
+    review_folder = shared_root / "review" / f"{COURSE_ID}-{REVIEWED}"
+    assert f"--folder {review_folder}" in deployed.stdout
     assert f"course folder made private to its owner (mode 700): {course}" in deployed.stdout
     hub = start_hub(out, port)
     tokens = {}
-    for user in (prof, alice, bob):
+    for user in (prof, alice, bob, mentor):
         made = hub.api("POST", f"/users/{user}/tokens", json={"note": "classroom test"})
         assert made.status_code == 201, made.text
         tokens[user] = made.json()["token"]
@@ -136,9 +150,10 @@ def day(kit, unix_users, start_hub, shared_root, sandbox_available):
     grade("feedback", ASSIGNMENT, course, "--exchange", str(exchange))
     for server in servers.values():
         server.assignments("fetch_feedback", ASSIGNMENT, COURSE_ID)
-    return {"hub": hub, "course": course, "exchange": exchange, "prof": prof, "alice": alice,
-            "bob": bob, "tokens": tokens, "servers": servers, "collected": collected,
-            "autograded": autograded}
+    yield {"hub": hub, "course": course, "exchange": exchange, "prof": prof, "alice": alice,
+           "bob": bob, "mentor": mentor, "review_folder": review_folder, "tokens": tokens,
+           "servers": servers, "collected": collected, "autograded": autograded}
+    subprocess.run(["groupdel", f"review-{REVIEWED}"], capture_output=True, timeout=30)
 
 
 def test_the_instructor_grades_what_the_students_submitted_through_the_hub(day):
@@ -287,3 +302,72 @@ def test_a_hub_restarted_mid_collect_loses_nothing_and_grades_nothing_twice(day,
         [page] = feedback_of(server, retry)
         assert "Score: {} / {}".format(*SCORES[answered]) in page
         day["servers"][student] = server
+
+
+def _formgrader_grades(mentor, student: str) -> dict[str, dict]:
+    """The mentor's formgrader: `student`'s grades of the reviewed unit, by cell."""
+    listed = mentor.request("GET", f"formgrader/api/submitted_notebooks/{REVIEWED}/{REVIEWED}")
+    assert listed.status_code == 200, listed.text
+    [submission] = [s for s in listed.json() if s["student"] == student]
+    grades = mentor.request("GET", "formgrader/api/grades",
+                            params={"submission_id": submission["id"]})
+    assert grades.status_code == 200, grades.text
+    return {g["name"]: g for g in grades.json()}, submission["id"]
+
+
+def test_a_mentor_marks_only_the_reviewed_units_written_answers(day, kit, tmp_path):
+    import csv
+
+    hub, course, exchange = day["hub"], day["course"], str(day["exchange"])
+    alice, bob, folder = day["alice"], day["bob"], day["review_folder"]
+    grade("release", REVIEWED, course, "--exchange", exchange)
+    answer(day["servers"][alice], REVIEWED, ANSWERS["right"], "One multiply, no copy.")
+    answer(day["servers"][bob], REVIEWED, ANSWERS["wrong"])  # leaves the answer blank
+    grade("collect", REVIEWED, course, "--exchange", exchange)
+    grade("autograde", REVIEWED, course)
+    opened = grade("review", "open", course, REVIEWED, "--folder", str(folder))
+    assert "2 submission(s)" in opened.stdout
+
+    mentor = kit.UserServer(hub, day["mentor"], day["tokens"][day["mentor"]]).start()
+    listed = mentor.request("GET", "formgrader/api/assignments")
+    assert listed.status_code == 200, listed.text
+    assert [a["name"] for a in listed.json()] == [REVIEWED]  # no other unit
+    for student, mark in ((alice, 2.0), (bob, 1.0)):
+        grades, submission = _formgrader_grades(mentor, student)
+        page = mentor.request("GET", f"formgrader/submissions/{submission}/",
+                              allow_redirects=True)
+        assert page.status_code == 200 and student in page.text
+        marked = mentor.request("PUT", f"formgrader/api/grade/{grades[RUBRIC]['id']}",
+                                json={"manual_score": mark})
+        assert marked.status_code == 200, marked.text
+    grades, _ = _formgrader_grades(mentor, bob)  # and a try at bob's test score
+    raised = mentor.request("PUT", f"formgrader/api/grade/{grades['test_array']['id']}",
+                            json={"manual_score": 2.0})
+    assert raised.status_code == 200, raised.text
+
+    # nothing else: no assignment list, no course, no student's home, no other submission
+    assert mentor.request("POST", "assignments/fetch", data={
+        "assignment_id": ASSIGNMENT, "course_id": COURSE_ID}).status_code == 404
+    home = Path(pwd.getpwnam(alice).pw_dir)
+    for path in (course / "gradebook.db", course / "source" / REVIEWED / f"{REVIEWED}.ipynb",
+                 course / "submitted" / alice / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                 home / REVIEWED / f"{REVIEWED}.ipynb"):
+        read = kit.run_as(day["mentor"], "cat", str(path))
+        assert read.returncode != 0 and "Permission denied" in read.stderr, path
+    peek = day["servers"][alice].request("GET", f"api/contents/{REVIEWED}",
+                                         token=day["tokens"][day["mentor"]])
+    assert peek.status_code in (403, 404), peek.status_code
+    # students cannot open the review folder
+    assert kit.run_as(alice, "ls", str(folder)).returncode != 0
+
+    collected = grade("review", "collect", course, REVIEWED, "--folder", str(folder))
+    assert "2 mentor mark(s) collected" in collected.stdout
+    assert "not taken" in collected.stdout  # bob's test score stays the autograder's
+    report = grade("report", f"--out={tmp_path}", course)
+    assert "cell_marks" in report.stdout
+    with (tmp_path / "cell_marks.csv").open() as handle:
+        marks = {(r["student_id"], r["cell"]): (r["score"], r["source"])
+                 for r in csv.DictReader(handle) if r["assignment"] == REVIEWED}
+    assert marks[(alice, RUBRIC)] == ("2", "mentor") and marks[(bob, RUBRIC)] == ("1", "mentor")
+    assert marks[(bob, "test_array")] == ("0", "autograder")  # the mentor's 2 was not taken
+    assert marks[(alice, "test_visible")] == ("1", "autograder")
