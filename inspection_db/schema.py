@@ -2,7 +2,8 @@
 
     stations   one row per inspection cell of the line (its light)
     parts      one row per inspected cover: line, material, station, UTC time, the image by
-               reference (recording URI + frame index, never the pixels), the audit's label
+               reference (recording URI + frame index, never the pixels; several parts of a
+               resampled history may name one image), the audit's label
     defects    0..n per part: type, size in mm, segmented area in mm^2 (NULL where an area
                means nothing, e.g. a print offset)
     decisions  0..1 per part: the station's verdict; no row while the part waits for review
@@ -64,7 +65,6 @@ parts = sa.Table(
     sa.Column("frame_index", sa.Integer, nullable=False),
     sa.Column("mm_per_px", sa.Float, nullable=False),
     sa.Column("label", sa.String(32), nullable=False),
-    sa.UniqueConstraint("image_uri", "frame_index", name="uq_parts_image"),
     sa.Index("ix_parts_station_inspected", "station_id", "inspected_at"),
 )
 

@@ -31,7 +31,6 @@ def upgrade() -> None:
         sa.Column("frame_index", sa.Integer, nullable=False),
         sa.Column("mm_per_px", sa.Float, nullable=False),
         sa.Column("label", sa.String(32), nullable=False),
-        sa.UniqueConstraint("image_uri", "frame_index", name="uq_parts_image"),
     )
     op.create_table(
         "defects",
