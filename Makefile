@@ -56,7 +56,7 @@ book: env
 	$(BIN)/microfab book build
 
 test: env
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15  # the slowest tests, to keep within the CI budget
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
