@@ -52,6 +52,7 @@ class ReviewCollected:
     taken: list[Mark] = field(default_factory=list)  # new or changed mentor marks
     kept: list[Mark] = field(default_factory=list)  # the instructor marked these: theirs stays
     refused: list[Mark] = field(default_factory=list)  # changes to autograded cells
+    out_of_range: list[Mark] = field(default_factory=list)  # below 0 or over the cell's points
     unknown: list[str] = field(default_factory=list)  # submissions the course no longer has
 
 
@@ -147,6 +148,9 @@ def collect_review(course: Path, assignment: str, folder: Path) -> ReviewCollect
                 continue
             if mark.score is None:
                 continue  # not marked yet
+            if not 0 <= mark.score <= grade.max_score:  # the formgrader's API does not check
+                result.out_of_range.append(mark)
+                continue
             earlier = ledger.get(key)
             if grade.manual_score is not None and (earlier is None
                                                    or earlier["score"] != grade.manual_score):

@@ -46,7 +46,9 @@ def run_review(args) -> int:
         rows = [[m.student, m.notebook, m.cell, _score(m.score), verdict]
                 for marks, verdict in ((collected.taken, "taken: mentor"),
                                        (collected.kept, "kept the instructor's mark"),
-                                       (collected.refused, "not taken: an autograded test"))
+                                       (collected.refused, "not taken: an autograded test"),
+                                       (collected.out_of_range,
+                                        "not taken: outside 0 to the cell's points"))
                 for m in marks]
         if rows:
             print_table(["student", "notebook", "cell", "mentor's mark", "result"], rows)

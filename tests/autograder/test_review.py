@@ -150,6 +150,16 @@ def test_reopening_keeps_every_mark_and_collecting_twice_takes_nothing_twice(rev
     assert again.taken == [] and json.loads((course / LEDGER).read_text()) == ledger
 
 
+def test_a_mark_outside_the_cells_points_is_not_taken(reviewed):
+    course, folder = reviewed["course"].root, reviewed["folder"]
+    _grade(folder / "gradebook.db", "s00", "explain", 7.0)  # the API takes it; explain has 2
+    code, out, _ = _cli("review", "collect", ASSIGNMENT, "--course", str(course),
+                        "--folder", str(folder))
+    assert code == 0 and "outside 0 to the cell's points" in out
+    assert _grade(course / "gradebook.db", "s00", "explain") == 2.0
+    _grade(folder / "gradebook.db", "s00", "explain", 2.0)
+
+
 def test_bad_input_says_what_to_do(reviewed, tmp_path, lab_course_factory):
     course = reviewed["course"].root
     with pytest.raises(ReviewError, match="no review of lab-double in .* open it with"):
