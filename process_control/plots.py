@@ -51,5 +51,5 @@ def capability_histogram(ax, readings, lsl: float, usl: float, mean: float,
         ax.annotate(label, (limit, ax.get_ylim()[1] * 0.95), ha="center", color="tab:red")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("density (1/mm)")
-    ax.legend(loc="upper right", fontsize=7)
+    ax.legend(loc="center left", fontsize=7)
     return ax
