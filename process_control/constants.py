@@ -1,5 +1,5 @@
 """Control-chart constants for subgroups of n = 2..10 (Montgomery, *Introduction to Statistical
-Quality Control*, 8th ed., Appendix Table VI; the same values stand in ISO 7870-2:2023, Table 2).
+Quality Control*, 8th ed., Appendix Table VI; ISO 7870-2 tabulates the same factors).
 
     d2   E[R] / sigma for a normal sample of n: sigma is estimated as R-bar / d2
     A2   3 / (d2 sqrt(n)): X-bar limits are X-double-bar +- A2 R-bar

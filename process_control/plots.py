@@ -9,7 +9,8 @@ def control_chart(ax, values, centre, lcl, ucl, alarms_at=(), *, ylabel: str,
                   xlabel: str = "subgroup", phase_end: int | None = None,
                   shift_at: int | None = None, title: str = ""):
     """Points joined by a line, the centre line and the limits (scalars or one per point,
-    drawn as steps), alarmed points ringed in red, the end of phase I and a known shift."""
+    drawn as steps), the points of violated patterns ringed in red, the end of phase I and a
+    known shift."""
     values = np.asarray(values, float)
     x = np.arange(values.size)
     ax.plot(x, values, "o-", color="tab:blue", markersize=3.5, linewidth=1, label="subgroup")
@@ -19,7 +20,7 @@ def control_chart(ax, values, centre, lcl, ucl, alarms_at=(), *, ylabel: str,
     alarms_at = sorted(set(int(i) for i in alarms_at))
     if alarms_at:
         ax.plot(alarms_at, values[alarms_at], "o", markersize=9, markerfacecolor="none",
-                markeredgecolor="red", markeredgewidth=1.5, label="rule violated")
+                markeredgecolor="red", markeredgewidth=1.5, label="in a violated rule")
     if phase_end is not None:
         ax.axvspan(-0.5, phase_end - 0.5, color="0.92", zorder=0, label="phase I (limits)")
     if shift_at is not None:

@@ -131,7 +131,7 @@ def test_plots_draw_limits_and_marks():
     fig, (top, bottom) = plt.subplots(2)
     control_chart(top, [0, 1, 4], 0, -3, 3, alarms_at=[2], ylabel="z", phase_end=2, shift_at=1)
     labels = top.get_legend_handles_labels()[1]
-    assert {"UCL", "LCL", "centre", "rule violated", "true shift"} <= set(labels)
+    assert {"UCL", "LCL", "centre", "in a violated rule", "true shift"} <= set(labels)
     capability_histogram(bottom, np.random.default_rng(0).normal(0, 1, 200), -3, 3, 0, 1, 1.1,
                          xlabel="mm")
     assert len(bottom.lines) >= 4
