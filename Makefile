@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Optional extras: vendor camera SDKs with their emulators, the arm twin, a real data set, Dask,
-# JupyterHub, the inspection database's migrations and PostgreSQL driver.
-EXTRAS ?= dev,lab,arm,data,dask,hub,db
+# JupyterHub, the inspection database's migrations and PostgreSQL driver, the model registry.
+EXTRAS ?= dev,lab,arm,data,dask,hub,db,cloud
 comma := ,
 STAMP := $(VENV)/.installed-$(subst $(comma),-,$(EXTRAS))
 GI_STAMP := $(VENV)/.installed-pygobject
