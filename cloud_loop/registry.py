@@ -29,7 +29,6 @@ def offline() -> None:
     """Switch MLflow's usage telemetry off; call before MLflow is first imported."""
     os.environ.update(TELEMETRY_OFF)
     os.environ.update(QUIET)
-    logging.getLogger("mlflow").setLevel(logging.WARNING)  # no INFO lines on creating tables
 
 
 class Registry:
@@ -38,6 +37,8 @@ class Registry:
     def __init__(self, folder, name: str = "patch-scorer"):
         offline()
         from mlflow.tracking import MlflowClient  # the optional `cloud` extra
+
+        logging.getLogger("mlflow").setLevel(logging.WARNING)  # MLflow sets INFO on import
 
         self.folder = Path(folder).resolve()
         self.folder.mkdir(parents=True, exist_ok=True)
