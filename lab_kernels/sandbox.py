@@ -92,10 +92,16 @@ def _package_dir(name: str) -> str | None:
     return str(Path(locations[0]).resolve()) if locations else None
 
 
+# what a lab may import besides the environment: the shims, the grader's checks, and the course's
+# libraries (the inspection database, process control, the cloud loop); never course_units
+LAB_PACKAGES = ("hardware_shims", "autograder", "lab_kernels", "inspection_db",
+                "process_control", "cloud_loop")
+
+
 def python_read_only_dirs() -> list[str]:
     """What a kernel needs to import: the interpreter, the environment, and our packages."""
     dirs = {sys.base_prefix, sys.prefix}
-    for package in ("hardware_shims", "autograder", "lab_kernels"):
+    for package in LAB_PACKAGES:
         found = _package_dir(package)
         if found:
             dirs.add(found)

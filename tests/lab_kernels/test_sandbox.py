@@ -33,3 +33,17 @@ def test_a_launcher_orphaned_before_it_armed_its_death_signal_exits():
 def test_the_policy_remembers_the_grader(tmp_path):
     policy = SandboxPolicy("/sub", str(tmp_path), grader_pid=4242)
     assert SandboxPolicy.load(policy.save(tmp_path / "policy.json")).grader_pid == 4242
+
+
+def test_a_lab_imports_the_course_libraries_but_never_reads_the_units():
+    from lab_kernels.sandbox import (
+        LAB_PACKAGES,
+        _package_dir,
+        hidden_dirs,
+        python_read_only_dirs,
+    )
+
+    bound = python_read_only_dirs()
+    for package in LAB_PACKAGES:
+        assert _package_dir(package) in bound, package
+    assert hidden_dirs() == [_package_dir("course_units")]
