@@ -18,6 +18,7 @@ image up fails where a model that learned defects does not.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,18 @@ def _cache_file(px: int) -> Path:
     return root / "elpv-cells" / f"cells-{px}px.npz"
 
 
+def _save(cache: Path, images: np.ndarray) -> None:
+    """Write the cache atomically (a notebook beside may be reading it); a read-only home only
+    costs the next load its seconds."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache.parent, suffix=".npz", delete=False) as out:
+            np.savez(out, images=images)
+        os.replace(out.name, cache)
+    except OSError:
+        pass
+
+
 def _read(root: Path, paths: Sequence[str], px: int) -> np.ndarray:
     import cv2
 
@@ -144,8 +157,7 @@ def load_cells(px: int = 96, parts: Sequence[str] | None = None, limit: int | No
         images = np.load(cache)["images"][chosen]
     elif limit is None:
         every = _read(root, paths, px)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, images=every)
+        _save(cache, every)
         images = every[chosen]
     else:
         images = _read(root, [paths[i] for i in chosen], px)

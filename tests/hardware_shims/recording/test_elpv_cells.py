@@ -75,3 +75,14 @@ def test_the_installed_set_loads_by_part():
     assert set(every.part) == {"train", "test"}
     assert not set(every.index) & set(held_back.index)
     assert set(every.cell_type) == {"mono", "poly"}
+
+
+def test_the_cache_is_written_once_and_then_read(tmp_path, monkeypatch):
+    pytest.importorskip("elpv_dataset", reason="elpv-dataset (the data extra) not installed")
+    monkeypatch.setenv("MICROFAB_DATA", str(tmp_path))
+    first = load_cells(16, parts=("validation",))
+    cached = list(tmp_path.rglob("*.npz"))
+    assert [p.name for p in cached] == ["cells-16px.npz"]
+    again = load_cells(16, parts=("validation",))
+    assert np.array_equal(first.images, again.images)
+    assert np.array_equal(first.index, again.index)
