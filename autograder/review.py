@@ -129,8 +129,8 @@ def collect_review(course: Path, assignment: str, folder: Path) -> ReviewCollect
                           "with --course")
     marks = _review_marks(folder, assignment)
     path = course / LEDGER
-    ledger = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     mentor_marks(course)  # a damaged ledger stops here, before the gradebook is touched
+    ledger = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     result = ReviewCollected()
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with _gradebook(course / "gradebook.db") as gradebook:

@@ -169,6 +169,13 @@ def test_bad_input_says_what_to_do(reviewed, tmp_path, lab_course_factory):
     fresh = lab_course_factory("unreviewed").root
     with pytest.raises(ReviewError, match="run `microfab grade autograde lab-double` first"):
         open_review(fresh, ASSIGNMENT, tmp_path)
+    ledger = course / LEDGER
+    kept = ledger.read_bytes()
+    ledger.write_text("{ half a file")
+    code, _, err = _cli("review", "collect", ASSIGNMENT, "--course", str(course),
+                        "--folder", str(reviewed["folder"]))
+    assert code == 2 and "review-marks.json: cannot be read" in err and "Traceback" not in err
+    ledger.write_bytes(kept)
     code, _, err = _cli("review", "open", "no-such-unit", "--course", str(course),
                         "--folder", str(tmp_path))
     assert code == 2 and "'no-such-unit' is not in" in err and "Traceback" not in err
